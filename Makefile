@@ -1,0 +1,73 @@
+# NTM Portal. Two commands on a fresh machine with Python >= 3.12:
+#   make run    prepare everything and serve the demo on http://127.0.0.1:8000
+#   make test   install the development requirements and run the whole suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first of python3.13, python3.12, python3 that is 3.12 or newer.
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+
+.PHONY: help run test prepare demo lint format check messages clean
+
+help:
+	@echo "make run    - install, migrate, load Thái Nguyên's units, agencies and demo users, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install the development requirements and run the whole test suite"
+
+$(VENV)/.created:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "NTM Portal needs Python 3.12 or newer (Django 6). None found as python3.13, python3.12 or python3."; \
+		echo "Install it (e.g. 'apt-get install python3.12 python3.12-venv', or pyenv install 3.12) and run make again."; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.created
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+prepare: $(VENV)/.installed
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_admin_units --province 19
+	$(MANAGE) load_missing agencies_thai_nguyen
+
+demo: prepare
+	$(MANAGE) create_demo_users
+
+run: demo
+	@echo "Serving the NTM Portal on http://$(HOST):$(PORT)  (log in as dieuphoi / Demo@2026; Ctrl+C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(VENV)/.installed-dev
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(MANAGE) compilemessages -l vi --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

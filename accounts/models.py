@@ -1,0 +1,145 @@
+"""Users, the agencies they belong to, and API tokens.
+
+A user belongs to an agency (cơ quan, đơn vị); the agency's scope is an administrative
+unit, and the user sees and changes only what lies in that unit's subtree
+(:func:`accounts.scope.unit_scope`). What a user may do there is their role
+(:class:`accounts.roles.Role`), held as a Django group.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.models import AdministrativeUnit
+
+
+class AgencyKind(models.TextChoices):
+    """Kinds of agency named in the province's documents (e.g. the Nơi nhận of 58/TB-UBND)."""
+
+    PROVINCIAL_DEPARTMENT = "department", _("Provincial department (sở, ngành)")
+    COORDINATION_OFFICE = "coordination_office", _("NTM coordination office (Văn phòng Điều phối)")
+    DISTRICT_COMMITTEE = "district_committee", _("District People's Committee (UBND cấp huyện)")
+    STEERING_COMMITTEE = "steering_committee", _("Steering committee (Ban Chỉ đạo)")
+    LEADERSHIP = "leadership", _("Provincial leadership")
+    EXTERNAL_SYSTEM = "external_system", _("External system")
+    OTHER = "other", _("Other recipient")
+
+
+def validate_email_lines(value: str) -> None:
+    """Each non-empty line of ``value`` must be an e-mail address; the error names the line."""
+    for number, line in enumerate(value.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            validate_email(line)
+        except ValidationError:
+            raise ValidationError(
+                _("Line %(line)s is not a valid e-mail address: %(value)s"),
+                params={"line": number, "value": line},
+                code="invalid_email_line",
+            ) from None
+
+
+class AgencyManager(models.Manager):
+    def get_by_natural_key(self, code: str):
+        """Fixtures name an agency by its code."""
+        return self.get(code=code)
+
+
+class Agency(models.Model):
+    """An agency (cơ quan, đơn vị): a provincial department, a coordination office, a
+    district committee, the leadership, or another system using the API.
+
+    ``scope`` is the administrative unit whose subtree the agency's users work on.
+    ``contact_emails`` holds one address per line. The two staff counts apply to
+    coordination offices only (the NTM staff they should have and have: notice
+    58/TB-UBND says district offices lack them).
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
+    scope = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("scope"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    contact_emails = models.TextField(
+        _("contact e-mails"), blank=True, validators=[validate_email_lines], help_text=_("One per line.")
+    )
+    head_email = models.EmailField(_("head's e-mail"), blank=True)
+    ntm_staff_required = models.PositiveSmallIntegerField(
+        _("full-time NTM staff required"), null=True, blank=True
+    )
+    ntm_staff_actual = models.PositiveSmallIntegerField(
+        _("full-time NTM staff in post"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+    objects = AgencyManager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="coordination_office")
+                | (Q(ntm_staff_required__isnull=True) & Q(ntm_staff_actual__isnull=True)),
+                name="agency_staff_counts_only_for_coordination_offices",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def email_list(self) -> list[str]:
+        """The contact e-mails as a list, blank lines dropped."""
+        return [line.strip() for line in self.contact_emails.splitlines() if line.strip()]
+
+    @property
+    def staff_shortfall(self) -> int | None:
+        """How many full-time NTM staff a coordination office lacks (0 if none), or None."""
+        if self.ntm_staff_required is None or self.ntm_staff_actual is None:
+            return None
+        return max(self.ntm_staff_required - self.ntm_staff_actual, 0)
+
+
+class User(AbstractUser):
+    """A person (or an API client account) of the portal, member of one agency."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Vietnamese order: family and middle names (``last_name``), then the given name
+        (``first_name``): "Nguyễn Thị" + "Lan" -> "Nguyễn Thị Lan"."""
+        return f"{self.last_name} {self.first_name}".strip()

@@ -1,0 +1,221 @@
+"""Read a province's administrative units, before and after the 2025 reform, from the
+MIT-licensed ``vietnamadminunits`` package (GSO codes, names, centroids, and its
+old-to-new conversion tables). Pure reading: no Django, no database of ours.
+
+The package's legacy table is the structure in force just before 1 July 2025 (for
+Thái Nguyên: the 172 commune-level units of NQ 1240/NQ-UBTVQH15, in force from
+1 December 2024); its current table is the structure from 1 July 2025.
+"""
+
+import datetime
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+
+# Law 72/2025/QH15 and the Standing Committee resolutions: the new structure is in force
+# from 1 July 2025; the old units were in force until 30 June 2025 inclusive.
+REFORM_DATE = datetime.date(2025, 7, 1)
+LAST_DAY_BEFORE_REFORM = datetime.date(2025, 6, 30)
+PROVINCE_MERGER_BASIS = "NQ 202/2025/QH15"
+# Commune arrangement resolutions of the Standing Committee of the National Assembly,
+# by province code; where unknown, the lineage rows carry no legal basis.
+COMMUNE_ARRANGEMENT_BASIS = {"19": "NQ 1683/NQ-UBTVQH15"}
+
+# The package's Vietnamese type words -> our UnitKind values.
+DISTRICT_KINDS = {"Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen", "Quận": "quan"}
+COMMUNE_KINDS = {"Xã": "xa", "Phường": "phuong", "Thị trấn": "thi_tran", "Đặc khu": "dac_khu"}
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit as the source gives it. ``parent_ref`` and ``ref`` are the package's
+    ASCII keys (``"tinhthainguyen_huyendaitu_xaphucxuan"``), used only to link rows."""
+
+    ref: str
+    parent_ref: str | None
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    level: str
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    area_km2: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SuccessionRecord:
+    predecessor_ref: str
+    successor_ref: str
+    is_partial: bool
+    is_primary: bool
+    legal_basis: str
+
+
+@dataclass
+class ProvinceData:
+    """Everything loaded for one province: the units (old and new) and the lineage."""
+
+    units: list[UnitRecord] = field(default_factory=list)
+    successions: list[SuccessionRecord] = field(default_factory=list)
+
+
+class UnknownProvince(ValueError):
+    """The code names no province in the package's current (2025) table."""
+
+
+def _decimal(value, places: int) -> Decimal | None:
+    return None if value is None else round(Decimal(str(value)), places)
+
+
+def _data_file(name: str):
+    return resources.files("vietnamadminunits") / "data" / name
+
+
+def _converter_tables() -> dict:
+    return json.loads(_data_file("converter_2025.json").read_text(encoding="utf-8"))
+
+
+def _query(sql: str, params: tuple) -> list[dict]:
+    """Rows of the package's own SQLite dataset, opened read-only."""
+    with sqlite3.connect(f"file:{_data_file('dataset.db')}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql, params)]
+
+
+def read_province(province_code: str) -> ProvinceData:
+    """Read the province whose 2025 GSO code is ``province_code`` (``"19"``: Thái Nguyên):
+    the province itself; every pre-2025 province merged into it with its districts and
+    communes (closed on 30/06/2025); its 2025 communes (in force from 01/07/2025); and
+    every old-commune -> new-commune link, splits included.
+
+    Raises :class:`UnknownProvince` when no current province has that code.
+    """
+    current = _query("SELECT * FROM admin_units WHERE provinceCode = ? ORDER BY wardCode", (province_code,))
+    if not current:
+        raise UnknownProvince(province_code)
+    province_key = current[0]["provinceKey"]
+    tables = _converter_tables()
+    old_province_keys = tables["DICT_PROVINCE"][province_key]
+
+    data = ProvinceData()
+    first = current[0]
+    data.units.append(
+        UnitRecord(
+            ref=province_key,
+            parent_ref=None,
+            code=first["provinceCode"],
+            name=first["province"],
+            short_name=first["provinceShort"],
+            kind="tinh",
+            level="province",
+            valid_from=None,
+            valid_until=None,
+            latitude=_decimal(first["provinceLat"], 6),
+            longitude=_decimal(first["provinceLon"], 6),
+        )
+    )
+
+    placeholders = ",".join("?" * len(old_province_keys))
+    legacy = _query(
+        f"SELECT * FROM admin_units_legacy WHERE provinceKey IN ({placeholders}) "  # noqa: S608 (only "?"s)
+        "ORDER BY provinceCode, districtCode, wardCode",
+        tuple(old_province_keys),
+    )
+    seen_refs = {province_key}
+    for row in legacy:
+        if row["provinceKey"] not in seen_refs:
+            # An old province merged into this one (Bắc Kạn into Thái Nguyên).
+            seen_refs.add(row["provinceKey"])
+            data.units.append(
+                UnitRecord(
+                    ref=row["provinceKey"],
+                    parent_ref=None,
+                    code=row["provinceCode"],
+                    name=row["province"],
+                    short_name=row["provinceShort"],
+                    kind="tinh",
+                    level="province",
+                    valid_from=None,
+                    valid_until=LAST_DAY_BEFORE_REFORM,
+                    latitude=_decimal(row["provinceLat"], 6),
+                    longitude=_decimal(row["provinceLon"], 6),
+                )
+            )
+            data.successions.append(
+                SuccessionRecord(row["provinceKey"], province_key, False, True, PROVINCE_MERGER_BASIS)
+            )
+        district_ref = f"{row['provinceKey']}_{row['districtKey']}"
+        if district_ref not in seen_refs:
+            seen_refs.add(district_ref)
+            data.units.append(
+                UnitRecord(
+                    ref=district_ref,
+                    parent_ref=row["provinceKey"],
+                    code=row["districtCode"],
+                    name=row["district"],
+                    short_name=row["districtShort"],
+                    kind=DISTRICT_KINDS[row["districtType"]],
+                    level="district",
+                    valid_from=None,
+                    valid_until=LAST_DAY_BEFORE_REFORM,
+                    latitude=_decimal(row["districtLat"], 6),
+                    longitude=_decimal(row["districtLon"], 6),
+                )
+            )
+        data.units.append(
+            UnitRecord(
+                ref=f"{district_ref}_{row['wardKey']}",
+                parent_ref=district_ref,
+                code=row["wardCode"],
+                name=row["ward"],
+                short_name=row["wardShort"],
+                kind=COMMUNE_KINDS[row["wardType"]],
+                level="commune",
+                valid_from=None,
+                valid_until=LAST_DAY_BEFORE_REFORM,
+                latitude=_decimal(row["wardLat"], 6),
+                longitude=_decimal(row["wardLon"], 6),
+            )
+        )
+
+    for row in current:
+        data.units.append(
+            UnitRecord(
+                ref=f"{province_key}:{row['wardKey']}",
+                parent_ref=province_key,
+                code=row["wardCode"],
+                name=row["ward"],
+                short_name=row["wardShort"],
+                kind=COMMUNE_KINDS[row["wardType"]],
+                level="commune",
+                valid_from=REFORM_DATE,
+                valid_until=None,
+                latitude=_decimal(row["wardLat"], 6),
+                longitude=_decimal(row["wardLon"], 6),
+                area_km2=_decimal(row["wardAreaKm2"], 2),
+            )
+        )
+
+    basis = COMMUNE_ARRANGEMENT_BASIS.get(province_code, "")
+    for new_key, old_refs in tables["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).items():
+        for old_ref in old_refs:
+            data.successions.append(
+                SuccessionRecord(old_ref, f"{province_key}:{new_key}", False, True, basis)
+            )
+    for old_ref, parts in tables["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items():
+        for part in parts:
+            data.successions.append(
+                SuccessionRecord(
+                    old_ref,
+                    f"{province_key}:{part['newWardKey']}",
+                    True,
+                    bool(part["isDefaultNewWard"]),
+                    basis,
+                )
+            )
+    return data

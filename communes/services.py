@@ -1,0 +1,140 @@
+"""Writes to administrative units. Each function owns its transaction; every change is
+recorded by django-simple-history."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.gso_source import REFORM_DATE, ProvinceData
+from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
+from ntm_portal.text import clean, fold
+
+_COMPARED_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "valid_from",
+    "latitude",
+    "longitude",
+    "area_km2",
+)
+
+
+@dataclass
+class ImportResult:
+    """Counts of what :func:`units_import` did: rows created, changed, left as they were."""
+
+    units_created: int = 0
+    units_updated: int = 0
+    units_unchanged: int = 0
+    successions_created: int = 0
+    successions_unchanged: int = 0
+
+
+@transaction.atomic
+def units_import(*, data: ProvinceData) -> ImportResult:
+    """Create or update the units and lineage of ``data`` (from
+    :func:`communes.gso_source.read_province`), matched on (GSO code, valid-until day).
+
+    Idempotent: a second run with the same data writes nothing and reports every row
+    unchanged. Nothing is ever deleted; a unit missing from the source stays as it is.
+    """
+    result = ImportResult()
+    by_ref: dict[str, AdministrativeUnit] = {}
+    existing = {unit.natural_key(): unit for unit in AdministrativeUnit.objects.all()}
+    for record in data.units:  # parents always come before their children
+        parent = by_ref[record.parent_ref] if record.parent_ref else None
+        key = (record.code, record.valid_until.isoformat() if record.valid_until else None)
+        unit = existing.get(key)
+        wanted = {name: getattr(record, name) for name in _COMPARED_FIELDS}
+        if unit is None:
+            unit = AdministrativeUnit(
+                code=record.code, valid_until=record.valid_until, parent=parent, **wanted
+            )
+            unit.save()
+            result.units_created += 1
+        else:
+            changed = [name for name, value in wanted.items() if getattr(unit, name) != value]
+            if unit.parent_id != (parent.pk if parent else None):
+                unit.parent = parent
+                changed.append("parent")
+            if changed:
+                for name in changed:
+                    if name != "parent":
+                        setattr(unit, name, wanted[name])
+                unit.save()
+                result.units_updated += 1
+            else:
+                result.units_unchanged += 1
+        by_ref[record.ref] = unit
+
+    existing_pairs = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
+    for record in data.successions:
+        predecessor = by_ref[record.predecessor_ref]
+        successor = by_ref[record.successor_ref]
+        if (predecessor.pk, successor.pk) in existing_pairs:
+            result.successions_unchanged += 1
+            continue
+        UnitSuccession.objects.create(
+            predecessor=predecessor,
+            successor=successor,
+            effective_date=REFORM_DATE,
+            is_partial=record.is_partial,
+            is_primary=record.is_primary,
+            legal_basis=record.legal_basis,
+        )
+        existing_pairs.add((predecessor.pk, successor.pk))
+        result.successions_created += 1
+    return result
+
+
+HAMLET_KINDS = (UnitKind.HAMLET, UnitKind.RESIDENTIAL_GROUP)
+
+
+@transaction.atomic
+def hamlet_create(
+    *, commune: AdministrativeUnit, name: str, kind: str = UnitKind.HAMLET
+) -> AdministrativeUnit:
+    """Add a hamlet (xóm, thôn, bản) or residential group (tổ dân phố) under ``commune``,
+    in force from today. ``name`` is cleaned (NFC, single spaces).
+
+    The caller checks that the acting user may change ``commune`` (its scope).
+    Raises :class:`ValidationError` naming the field: the parent is not a commune-level
+    unit in force today, the name is empty, or the commune already has a hamlet of that
+    name in force.
+    """
+    today = timezone.localdate()
+    name = clean(name)
+    if commune.level != UnitLevel.COMMUNE or not commune.is_valid_on(today):
+        raise ValidationError(
+            {"parent": _("Hamlets can only be added to a commune-level unit that is in force today.")}
+        )
+    if kind not in HAMLET_KINDS:
+        raise ValidationError({"kind": _("Choose a hamlet or a residential group.")})
+    if not name:
+        raise ValidationError({"name": _("Enter the hamlet's name.")})
+    siblings = commune.children.valid_on(today).filter(level=UnitLevel.HAMLET)
+    if any(fold(sibling.short_name) == fold(name) for sibling in siblings):
+        raise ValidationError(
+            {
+                "name": _("%(commune)s already has a hamlet named %(name)s.")
+                % {"commune": commune, "name": name}
+            }
+        )
+    hamlet = AdministrativeUnit(
+        name=name,
+        short_name=name,
+        kind=kind,
+        level=UnitLevel.HAMLET,
+        parent=commune,
+        valid_from=today,
+        latitude=None,
+        longitude=None,
+    )
+    hamlet.full_clean()
+    hamlet.save()
+    return hamlet

@@ -1,0 +1,1 @@
+"""Criteria sets, indicators, reporting periods, assessments and recognitions (issue 3)."""

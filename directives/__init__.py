@@ -1,0 +1,1 @@
+"""Directive documents, tasks, assignments, progress and reminders (issue 5)."""

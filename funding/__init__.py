@@ -1,0 +1,1 @@
+"""Cement and fund allocations, use and disbursement (issue 6)."""

@@ -1,0 +1,12 @@
+"""The Celery application. Its configuration is the CELERY_* part of the settings;
+the beat schedule lives in code, in one place, as the apps add periodic jobs."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_portal.settings")
+
+app = Celery("ntm_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

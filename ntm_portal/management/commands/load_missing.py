@@ -1,0 +1,41 @@
+"""``manage.py load_missing FIXTURE…``: like ``loaddata``, but only adds the objects
+that do not exist yet (matched by natural key), so reference data that coordinators
+have since edited is never overwritten by a second ``make run``."""
+
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.loaddata import Command as LoadData
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load fixture objects whose natural key is not in the database yet; leave the rest."
+
+    def add_arguments(self, parser):
+        parser.add_argument("fixtures", nargs="+")
+
+    @transaction.atomic
+    def handle(self, *args, fixtures, **options):
+        finder = LoadData()
+        finder.using = "default"
+        finder.app_label = None
+        finder.verbosity = 0
+        finder.serialization_formats = serializers.get_public_serializer_formats()
+        added = kept = 0
+        for name in fixtures:
+            found = finder.find_fixtures(name)
+            if not found:
+                raise CommandError(f"No fixture named {name!r}.")
+            for path, _dirname, _basename in found:
+                fmt = path.rsplit(".", 1)[-1]
+                with open(path, encoding="utf-8") as stream:
+                    for record in serializers.deserialize(fmt, stream, handle_forward_references=False):
+                        if record.object.pk is not None:  # natural key already in the database
+                            kept += 1
+                            continue
+                        # A normal save (not loaddata's raw one) so the history records the import.
+                        record.object.save()
+                        for field, values in (record.m2m_data or {}).items():
+                            getattr(record.object, field).set(values)
+                        added += 1
+        self.stdout.write(f"{added} object(s) added, {kept} already present and left unchanged.")

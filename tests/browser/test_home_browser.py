@@ -1,0 +1,103 @@
+"""In a real browser: headless Chromium (Debian's package) driven by Playwright."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.services import DEMO_PASSWORD, demo_users_ensure
+
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(chromium_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        errors = []
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and errors.append(f"{message.text} at {message.location}")
+            ),
+        )
+        page.console_errors = errors
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def loaded_db(django_db_setup, django_db_blocker):
+    # A transactional test empties the tables afterwards; reload what the session loaded.
+    from django.core.management import call_command
+
+    call_command("load_admin_units", province="19", verbosity=0)
+    call_command("load_missing", "agencies_thai_nguyen", verbosity=0)
+    demo_users_ensure()
+
+
+def test_demo_coordinator_logs_in_and_finds_thai_nguyens_districts(page, live_server, loaded_db):
+    page.goto(live_server.url + "/")
+    assert "Đăng nhập" in page.title()
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/")
+    page.get_by_role("link", name="Trước sắp xếp năm 2025").click()
+    page.wait_for_selector("text=Cơ cấu có hiệu lực ngày 30/06/2025.")
+    assert page.input_value("#id_on") == "30/06/2025"
+    assert "Nguyễn Thị Điều Phối" in page.get_by_test_id("current-user").inner_text()
+    rows = page.locator("[data-testid=district-row] th a").all_inner_texts()
+    assert rows == [
+        "Thành phố Thái Nguyên",
+        "Thành phố Sông Công",
+        "Huyện Định Hóa",
+        "Huyện Phú Lương",
+        "Huyện Đồng Hỷ",
+        "Huyện Võ Nhai",
+        "Huyện Đại Từ",
+        "Thành phố Phổ Yên",
+        "Huyện Phú Bình",
+    ]
+    assert page.locator("[data-testid=rural-count]").inner_text() == "121 xã"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home-coordinator.png"), full_page=True)
+    # The htmx swap replaced only the tree, and nothing broke the page's own policy.
+    assert page.locator("#tree").count() == 1
+    assert "/?on=30/06/2025" in page.url
+    # A day typed in dd/mm/yyyy is read day-first: 01/08/2025 is 1 August, after the reform.
+    page.fill("#id_on", "01/08/2025")
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_selector("text=Cơ cấu có hiệu lực ngày 01/08/2025.")
+    assert page.locator("[data-testid=commune-count]").inner_text() == "92 đơn vị cấp xã"
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+def test_search_as_you_type_finds_dong_hy_without_accents(page, live_server, loaded_db):
+    page.goto(live_server.url + "/login/?next=/units/search/")
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/units/search/")
+    page.fill("#id_q", "dong hy")
+    page.wait_for_selector("[data-testid=search-result]")
+    assert page.locator("#results").count() == 1  # swapped, not nested
+    assert "Huyện Đồng Hỷ" in page.locator("#results").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)

@@ -1,0 +1,168 @@
+"""Health endpoint, production settings, roles and demo users."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from accounts.roles import ROLE_PERMISSIONS, Role
+from tests.conftest import require
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_in_process_broker(client):
+    with override_settings(CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER=True):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["status"], data["database"], data["broker"]) == ("ok", "ok", "eager")
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker_as_degraded(client):
+    from ntm_portal.celery import app
+
+    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+        app.conf.broker_url = "redis://127.0.0.1:1/0"
+        try:
+            data = client.get("/healthz").json()
+        finally:
+            app.conf.broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    assert data["status"] == "degraded"
+    assert data["broker"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_real_redis_broker_as_ok(client):
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    require(url.startswith("redis://"), "CELERY_BROKER_URL does not point at a Redis server")
+    data = client.get("/healthz").json()
+    assert data["broker"] == "ok", data
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_postgresql_when_database_url_says_so():
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    require(url.startswith("postgres"), "DATABASE_URL does not point at PostgreSQL")
+    assert connection.vendor == "postgresql"
+
+
+def _django(env_extra, *args):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "ntm_portal.settings", **env_extra})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = _django({"DEBUG": "False", "ALLOWED_HOSTS": "ntm.example.vn"}, "check")
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_allowed_hosts():
+    result = _django({"DEBUG": "False", "SECRET_KEY": "k" * 60}, "check")
+    assert result.returncode != 0
+    assert "needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_reports_nothing_in_production_mode():
+    result = _django(
+        {
+            "DEBUG": "False",
+            "SECRET_KEY": "production-key-" + "x7Q!" * 12,
+            "ALLOWED_HOSTS": "ntm.example.vn",
+            "EMAIL_URL": "smtp+tls://ntm:secret@mail.example.vn:587",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_every_role_is_a_group_holding_exactly_its_listed_permissions():
+    for role in Role:
+        group = Group.objects.get(name=role.value)
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
+        assert held == set(ROLE_PERMISSIONS[role]), role
+
+
+@pytest.mark.django_db
+def test_every_listed_permission_exists():
+    names = {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")
+    }
+    missing = {name for names_ in ROLE_PERMISSIONS.values() for name in names_} - names
+    assert missing == set()
+
+
+@pytest.mark.django_db
+def test_demo_users_are_created_once_per_role():
+    out = io.StringIO()
+    call_command("create_demo_users", stdout=out)
+    call_command("create_demo_users", stdout=out)
+    from accounts.models import User
+
+    assert (
+        User.objects.filter(username__in=["dieuphoi", "daitu", "sogtvt", "lanhdao", "apiclient"]).count() == 5
+    )
+    assert out.getvalue().count("(created)") == 7
+    assert out.getvalue().count("(already there)") == 7
+    assert User.objects.get(username="daitu").check_password("Demo@2026")
+
+
+@pytest.mark.django_db
+def test_demo_users_are_never_created_in_production():
+    with override_settings(DEMO_DATA=False), pytest.raises(CommandError, match="never created"):
+        call_command("create_demo_users")
+
+
+@pytest.mark.django_db
+def test_load_missing_leaves_a_coordinators_edit_of_an_agency_alone():
+    from accounts.models import Agency
+
+    office = Agency.objects.get(code="vpdp-ntm-huyen-dai-tu")
+    office.ntm_staff_required, office.ntm_staff_actual = 3, 1
+    office.save()
+    out = io.StringIO()
+    call_command("load_missing", "agencies_thai_nguyen", stdout=out)
+    office.refresh_from_db()
+    assert (office.ntm_staff_required, office.ntm_staff_actual, office.staff_shortfall) == (3, 1, 2)
+    assert "0 object(s) added, 53 already present" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_agency_fixture_has_the_notices_agencies():
+    from accounts.models import Agency
+
+    kinds = {
+        kind: Agency.objects.filter(kind=kind).count()
+        for kind in ["department", "district_committee", "coordination_office"]
+    }
+    assert kinds == {"department": 17, "district_committee": 9, "coordination_office": 10}
+    assert Agency.objects.get(code="ubnd-huyen-dai-tu").scope.code == "171"
+    assert Agency.objects.get(code="vpdp-ntm-tinh").scope.code == "19"
