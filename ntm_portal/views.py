@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from kombu import Connection
 
 from accounts.scope import get_unit_or_404, unit_scope
 from communes.gso_source import LAST_DAY_BEFORE_REFORM, REFORM_DATE
@@ -124,10 +125,8 @@ def healthz(request):
 
 
 def _broker_status() -> str:
-    from ntm_portal.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as error:  # kombu raises several unrelated types for "unreachable"
