@@ -143,3 +143,26 @@ class User(AbstractUser):
         """Vietnamese order: family and middle names (``last_name``), then the given name
         (``first_name``): "Nguyễn Thị" + "Lan" -> "Nguyễn Thị Lan"."""
         return f"{self.last_name} {self.first_name}".strip()
+
+
+class Notification(models.Model):
+    """An in-portal notification (thông báo) for one user: what happened, and a link to
+    it. Assessment returns and deadline reminders create them."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        # The navigation bar counts a user's unread notifications on every page.
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.message[:80]

@@ -1,0 +1,3 @@
+"""URLs of the criteria assessments pages."""
+
+urlpatterns: list = []

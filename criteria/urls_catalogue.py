@@ -1,0 +1,3 @@
+"""URLs of the criteria catalogue pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the criteria overview pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,73 @@
+"""The assessment workflow as one explicit table: (state, role) -> allowed actions.
+
+The same table drives the buttons on the page, the services (which refuse any action
+not in it) and the API. Pure: no Django models, no database.
+
+    draft --submit--> submitted --approve--> approved --reopen (reason)--> draft
+                          |
+                          +--return (reason)--> returned --submit--> submitted
+
+After the period's lock date (khóa sổ) only a provincial coordinator may edit, submit
+or reopen; the other roles keep only what does not change values (comment).
+"""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    REOPEN = "reopen"
+    COMMENT = "comment"
+
+
+# Role keys are accounts.roles.Role values; state keys are AssessmentStatus values.
+COORDINATOR = "provincial_coordinator"
+DISTRICT = "district_officer"
+DEPARTMENT = "department_officer"
+LEADER = "leader"
+API_CLIENT = "api_client"
+ROLES = (COORDINATOR, DISTRICT, DEPARTMENT, LEADER, API_CLIENT)
+STATES = ("draft", "submitted", "returned", "approved")
+
+TRANSITIONS: dict[tuple[str, str], frozenset[Action]] = {
+    ("draft", COORDINATOR): frozenset({Action.EDIT, Action.SUBMIT, Action.COMMENT}),
+    ("draft", DISTRICT): frozenset({Action.EDIT, Action.SUBMIT}),
+    ("draft", DEPARTMENT): frozenset({Action.COMMENT}),
+    ("submitted", COORDINATOR): frozenset({Action.APPROVE, Action.RETURN, Action.COMMENT}),
+    ("submitted", DEPARTMENT): frozenset({Action.COMMENT}),
+    ("returned", COORDINATOR): frozenset({Action.EDIT, Action.SUBMIT, Action.COMMENT}),
+    ("returned", DISTRICT): frozenset({Action.EDIT, Action.SUBMIT}),
+    ("returned", DEPARTMENT): frozenset({Action.COMMENT}),
+    ("approved", COORDINATOR): frozenset({Action.REOPEN, Action.COMMENT}),
+    ("approved", DEPARTMENT): frozenset({Action.COMMENT}),
+}
+
+# Where each action leads.
+TARGET_STATE = {
+    Action.SUBMIT: "submitted",
+    Action.APPROVE: "approved",
+    Action.RETURN: "returned",
+    Action.REOPEN: "draft",
+}
+# Actions that need a written reason.
+NEEDS_REASON = frozenset({Action.RETURN, Action.REOPEN})
+# Actions still open to non-coordinators after the lock date.
+OPEN_AFTER_LOCK = frozenset({Action.COMMENT})
+
+
+def allowed_actions(state: str, roles: frozenset[str] | set[str], *, locked: bool) -> frozenset[Action]:
+    """Every action any of ``roles`` may take on an assessment in ``state``. When
+    ``locked`` (after the period's lock date) only a coordinator keeps value-changing
+    actions. Raises ValueError for an unknown state."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}")
+    allowed: set[Action] = set()
+    for role in roles:
+        actions = TRANSITIONS.get((state, role), frozenset())
+        if locked and role != COORDINATOR:
+            actions = actions & OPEN_AFTER_LOCK
+        allowed |= actions
+    return frozenset(allowed)
