@@ -4,5 +4,12 @@ from django.conf import settings
 
 
 def portal(request):
-    """``demo_mode``: the banner that says the data shown is illustrative demo data."""
-    return {"demo_mode": settings.DEMO_DATA}
+    """``demo_mode``: the banner that says the data shown is illustrative demo data;
+    ``unread_notifications``: a lazy count for the navigation bar (one query, if shown)."""
+    user = getattr(request, "user", None)
+    unread = (
+        (lambda: user.notifications.filter(read_at__isnull=True).count())
+        if user is not None and user.is_authenticated
+        else 0
+    )
+    return {"demo_mode": settings.DEMO_DATA, "unread_notifications": unread}

@@ -209,6 +209,8 @@ MAILERS = {
         "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
     }
 }
+# The portal's public address, for links in e-mails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng NTM <ntm@localhost>")
 
 # --- Celery -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/search/", views.unit_search_view, name="unit-search"),
+    path("notifications/", views.notifications, name="notifications"),
     path("criteria/", include("criteria.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

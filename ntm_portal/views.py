@@ -23,6 +23,9 @@ from communes.gso_source import LAST_DAY_BEFORE_REFORM, REFORM_DATE
 from communes.models import UnitLevel
 from communes.selectors import unit_ancestors, unit_lineage, unit_search, unit_trees
 from communes.services import hamlet_create
+from criteria.forms import AssessmentCreateForm
+from criteria.selectors_assessments import assessment_list
+from criteria.services import may_start_assessment
 from ntm_portal.forms import HamletForm, TreeDateForm, UnitSearchForm, add_service_errors
 
 
@@ -73,6 +76,12 @@ def unit_detail(request, pk: int):
             return redirect("unit-detail", pk=unit.pk)
     context = {
         "unit": unit,
+        "assessments": assessment_list(visible=unit_scope(request.user)).filter(commune=unit)
+        if unit.is_assessed
+        else [],
+        "assessment_form": AssessmentCreateForm(initial={"commune": unit.pk})
+        if unit.is_assessed and may_start_assessment(request.user, unit)
+        else None,
         "ancestors": unit_ancestors(unit),
         "children": unit.children.order_by(F("valid_until").desc(nulls_first=True), "name"),
         "lineage": unit_lineage(visible=unit_scope(request.user), unit=unit),
@@ -131,3 +140,14 @@ def _broker_status() -> str:
         return "ok"
     except Exception as error:  # kombu raises several unrelated types for "unreachable"
         return f"error: {type(error).__name__}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The user's notifications, newest first; a POST marks them all read."""
+    rows = request.user.notifications.all()
+    if request.method == "POST":
+        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "portal/notifications.html", {"rows": rows[:200]})

@@ -1,0 +1,118 @@
+"""Read queries for the assessment pages, always from the user's visible units."""
+
+from django.db.models import Prefetch, QuerySet
+
+from communes.models import AdministrativeUnit
+from criteria.models import Assessment, AssessmentComment, Criterion, IndicatorValue
+
+
+def assessment_list(*, visible: QuerySet[AdministrativeUnit], period=None, criteria_set=None, status=None):
+    """Assessments of communes in ``visible``, filtered; commune, district, period and set
+    loaded in the same query (a fixed number of queries whatever the count)."""
+    rows = Assessment.objects.filter(commune__in=visible).select_related(
+        "commune__parent", "period", "criteria_set"
+    )
+    if period is not None:
+        rows = rows.filter(period=period)
+    if criteria_set is not None:
+        rows = rows.filter(criteria_set=criteria_set)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-period__start", "commune__parent__name", "commune__name")
+
+
+def assessment_in_scope(*, visible: QuerySet[AdministrativeUnit], pk) -> Assessment:
+    """The assessment ``pk`` if its commune is in ``visible``; Assessment.DoesNotExist else."""
+    return Assessment.objects.select_related("commune__parent", "period", "criteria_set").get(
+        pk=pk, commune__in=visible
+    )
+
+
+def assessment_sheet(assessment: Assessment) -> list[Criterion]:
+    """The criteria of the assessment's set with, on each, ``indicators`` carrying their
+    stored ``value`` and ``comments`` and ``result``: the whole form in five queries."""
+    values = {v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment)}
+    results = {r.criterion_id: r.met for r in assessment.criterion_results.all()}
+    criteria = list(
+        assessment.criteria_set.criteria.select_related("responsible_agency").prefetch_related(
+            "indicators",
+            Prefetch(
+                "comments",
+                queryset=AssessmentComment.objects.filter(assessment=assessment).select_related("author"),
+                to_attr="assessment_comments",
+            ),
+        )
+    )
+    for criterion in criteria:
+        criterion.met = results.get(criterion.pk, False)
+        for indicator in criterion.indicators.all():
+            indicator.value = values.get(indicator.pk)
+    return criteria
+
+
+def _changes(records, fields: list[str]):
+    """Consecutive history records of the same row -> (later record, change) pairs, in
+    memory (no query per record)."""
+    previous_by_row = {}
+    for record in records:
+        previous = previous_by_row.get(record.id)
+        previous_by_row[record.id] = record
+        if previous is None:
+            continue
+        for change in record.diff_against(previous, included_fields=fields).changes:
+            yield record, change
+
+
+def value_changes(assessment: Assessment) -> list[dict]:
+    """Every change of the assessment's indicator values, oldest first: when, who, what
+    (indicator code), old, new, and the assessment version it produced (or None)."""
+    codes = dict(assessment.values.values_list("indicator_id", "indicator__code"))
+    records = (
+        IndicatorValue.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        {
+            "when": record.history_date,
+            "who": record.history_user,
+            "what": codes.get(record.indicator_id, "?"),
+            "old": change.old,
+            "new": change.new,
+            "version": int(record.history_change_reason)
+            if (record.history_change_reason or "").isdigit()
+            else None,
+        }
+        for record, change in _changes(records, ["number", "achieved", "evidence"])
+    ]
+
+
+def assessment_history(assessment: Assessment, limit: int = 200) -> list[dict]:
+    """Every recorded change of the assessment and its values, newest first: when, who,
+    what (field or indicator code) and old -> new. Three queries."""
+    records = list(assessment.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    if records:
+        first = records[0]
+        entries.append(
+            {
+                "when": first.history_date,
+                "who": first.history_user,
+                "what": "status",
+                "old": "",
+                "new": first.status,
+            }
+        )
+    for record, change in _changes(records, ["status", "status_reason"]):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": change.field,
+                "old": change.old,
+                "new": change.new,
+            }
+        )
+    entries += value_changes(assessment)
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:limit]

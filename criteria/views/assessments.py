@@ -1,0 +1,282 @@
+"""Assessment pages: the list, the form grouped by criterion with live evaluation (htmx),
+the workflow buttons, comments and history. Each view finds the assessment inside the
+user's scope (404 outside), calls one service or selector, and answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import Role
+from accounts.scope import get_unit_or_404, unit_scope
+from criteria import evaluation
+from criteria.forms import AssessmentCreateForm, AssessmentFilterForm, CommentForm, ReasonForm, read_values
+from criteria.models import Assessment, Criterion, Indicator
+from criteria.selectors_assessments import (
+    assessment_history,
+    assessment_in_scope,
+    assessment_list,
+    assessment_sheet,
+)
+from criteria.services import (
+    StaleAssessment,
+    WorkflowRefused,
+    acting_roles,
+    assessment_actions,
+    assessment_comment,
+    assessment_create,
+    assessment_transition,
+    assessment_update_values,
+    indicator_target,
+    refusal_reason,
+)
+from criteria.workflow import Action
+
+
+def _get(request, pk) -> Assessment:
+    try:
+        return assessment_in_scope(visible=unit_scope(request.user), pk=pk)
+    except (Assessment.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _messages_from(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def assessment_list_view(request):
+    """Assessments in the user's scope, filtered by period, set and status."""
+    form = AssessmentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = assessment_list(
+        visible=unit_scope(request.user),
+        period=filters.get("period"),
+        criteria_set=filters.get("criteria_set"),
+        status=filters.get("status"),
+    )
+    may_start = bool({Role.COORDINATOR.value, Role.DISTRICT_OFFICER.value} & acting_roles(request.user))
+    return render(
+        request,
+        "criteria/assessments/list.html",
+        {"form": form, "rows": rows[:500], "count": rows.count(), "may_start": may_start},
+    )
+
+
+@login_required
+@require_POST
+def assessment_create_view(request):
+    """Start a draft assessment of a commune (in the user's change scope) for a period."""
+    form = AssessmentCreateForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields and form.fields[field].label else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("assessment-list")
+    commune = get_unit_or_404(request.user, form.cleaned_data["commune"], for_change=True)
+    try:
+        assessment = assessment_create(
+            user=request.user,
+            commune=commune,
+            period=form.cleaned_data["period"],
+            criteria_set=form.cleaned_data["criteria_set"],
+        )
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("unit-detail", pk=commune.pk)
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+def _sheet_context(request, assessment, *, errors=None, posted=None):
+    actions = assessment_actions(user=request.user, assessment=assessment)
+    criteria = assessment_sheet(assessment)
+    if posted is not None:
+        _apply_posted(assessment, criteria, posted)
+    _attach_errors(criteria, errors or {})
+    blocked = (
+        None
+        if Action.EDIT in actions
+        else refusal_reason(user=request.user, assessment=assessment, action=Action.EDIT)
+    )
+    return {
+        "assessment": assessment,
+        "criteria": criteria,
+        "actions": actions,
+        "can_edit": Action.EDIT in actions,
+        "blocked": blocked,
+        "errors": errors or {},
+        "locked": assessment.period.is_locked_on(timezone.localdate()),
+        "is_coordinator": Role.COORDINATOR.value in acting_roles(request.user),
+        "user_agency_id": request.user.agency_id,
+    }
+
+
+def _attach_errors(criteria, errors: dict[str, str]) -> None:
+    for criterion in criteria:
+        for indicator in criterion.indicators.all():
+            indicator.error = errors.get(f"indicator-{indicator.pk}")
+
+
+def _apply_posted(assessment, criteria, posted) -> None:
+    """Show the user's unsaved input (after an error, or while evaluating live) with the
+    outcomes it would give."""
+    for criterion in criteria:
+        outcomes = []
+        for indicator in criterion.indicators.all():
+            value = posted.get(indicator.pk)
+            if value is not None and indicator.value is not None:
+                indicator.value.number, indicator.value.achieved, indicator.value.evidence = (
+                    value.number,
+                    value.achieved,
+                    value.evidence,
+                )
+                indicator.value.outcome = evaluation.evaluate_indicator(
+                    comparison=indicator.comparison,
+                    target=indicator_target(indicator, assessment),
+                    number=value.number,
+                    achieved=value.achieved,
+                )
+            outcomes.append(indicator.value.outcome if indicator.value else evaluation.Outcome.MISSING)
+        criterion.met = evaluation.criterion_met(evaluation.Outcome(o) for o in outcomes)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_detail(request, pk: int):
+    """The assessment form (or, when it cannot be edited, the values and why). A POST
+    saves the changed values, refusing a save based on an outdated version."""
+    assessment = _get(request, pk)
+    if request.method == "POST":
+        indicators = list(Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set_id))
+        values, errors = read_values(request.POST, indicators)
+        version = _version(request)
+        if not errors:
+            try:
+                assessment_update_values(
+                    user=request.user, assessment=assessment, version=version, values=values
+                )
+            except WorkflowRefused as error:
+                _messages_from(request, error)
+                return redirect("assessment-detail", pk=pk)
+            except StaleAssessment as error:
+                # Keep the user's input on screen beside the message of what changed.
+                _messages_from(request, error)
+                fresh = _get(request, pk)
+                context = _sheet_context(request, fresh, posted=values) | {
+                    "history": assessment_history(fresh)
+                }
+                return render(request, "criteria/assessments/detail.html", context, status=409)
+            except ValidationError as error:
+                errors = {key: " ".join(msgs) for key, msgs in error.message_dict.items()}
+            else:
+                messages.success(
+                    request,
+                    _("Saved. %(met)s of %(total)s criteria met.")
+                    % {"met": assessment.criteria_met, "total": assessment.criteria_total},
+                )
+                return redirect("assessment-detail", pk=pk)
+        context = _sheet_context(request, assessment, errors=errors, posted=values)
+        messages.error(request, _("Nothing was saved: correct the values marked below."))
+        return render(
+            request,
+            "criteria/assessments/detail.html",
+            context | {"history": assessment_history(assessment)},
+            status=400,
+        )
+    context = _sheet_context(request, assessment) | {"history": assessment_history(assessment)}
+    return render(request, "criteria/assessments/detail.html", context)
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_POST
+def assessment_evaluate(request, pk: int, criterion_id: int):
+    """htmx: the criterion card re-evaluated with the values being typed, not saved."""
+    assessment = _get(request, pk)
+    try:
+        criterion_pk = int(criterion_id)
+    except ValueError:
+        raise Http404 from None
+    context = _sheet_context(request, assessment)
+    criterion = next((c for c in context["criteria"] if c.pk == criterion_pk), None)
+    if criterion is None:
+        raise Http404
+    values, errors = read_values(request.POST, list(criterion.indicators.all()))
+    _apply_posted(assessment, [criterion], values)
+    _attach_errors([criterion], errors)
+    context.update({"criterion": criterion, "errors": errors})
+    return render(request, "criteria/assessments/detail.html#criterion-card", context)
+
+
+@login_required
+@require_POST
+def assessment_transition_view(request, pk: int, action: str):
+    """Submit, approve, return (with a reason) or reopen (with a reason)."""
+    assessment = _get(request, pk)
+    try:
+        action = Action(action)
+    except ValueError:
+        raise Http404 from None
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect("assessment-detail", pk=pk)
+    try:
+        assessment_transition(
+            user=request.user,
+            assessment=assessment,
+            action=action,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            messages.error(request, _("Reason") + ": " + " ".join(error.message_dict["reason"]))
+        else:
+            _messages_from(request, error)
+    else:
+        messages.success(
+            request,
+            _("Done: the assessment is now %(status)s.")
+            % {"status": assessment.get_status_display().lower()},
+        )
+    return redirect("assessment-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_comment_view(request, pk: int):
+    """A comment on one criterion (department officers: their department's criteria)."""
+    assessment = _get(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Comment") + ": " + " ".join(form.errors.get("text", [_("Write the comment.")]))
+        )
+        return redirect("assessment-detail", pk=pk)
+    criterion = Criterion.objects.filter(
+        pk=form.cleaned_data["criterion"], criteria_set=assessment.criteria_set_id
+    ).first()
+    if criterion is None:
+        raise Http404
+    try:
+        assessment_comment(
+            user=request.user, assessment=assessment, criterion=criterion, text=form.cleaned_data["text"]
+        )
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("Comment added."))
+    return redirect("assessment-detail", pk=pk)
