@@ -20,7 +20,8 @@ class AgencyAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["scope"]
-    prepopulated_fields = {"code": ["short_name"]}
+    # No prepopulated_fields: the admin's slug JavaScript turns "Sở Đồng Thử" into
+    # "s-djng-th"; an agency's code is typed by hand.
 
 
 @admin.register(User)

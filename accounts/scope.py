@@ -23,7 +23,9 @@ def can_change(user) -> bool:
 
 def unit_scope(user, *, for_change: bool = False) -> QuerySet[AdministrativeUnit]:
     """The administrative units ``user`` may see (``for_change=False``) or change
-    (``for_change=True``): the subtree of their agency's scope unit, whatever its dates.
+    (``for_change=True``): the subtree of their agency's scope unit, whatever its dates,
+    and the subtrees of units merged whole into it (a province's agencies see the
+    former Bắc Kạn province merged into Thái Nguyên).
 
     A superuser sees and changes everything. An anonymous or inactive user, a user with
     no agency or an inactive agency, sees nothing. A read-only role (leader, API client)
@@ -39,7 +41,9 @@ def unit_scope(user, *, for_change: bool = False) -> QuerySet[AdministrativeUnit
     agency = user.agency
     if agency is None or not agency.is_active:
         return units.none()
-    return units.within(agency.scope)
+    # A province's agencies also work on the provinces merged into it, and their history.
+    roots = [agency.scope, *AdministrativeUnit.objects.merged_into(agency.scope)]
+    return units.within(*roots)
 
 
 def get_unit_or_404(user, pk, *, for_change: bool = False) -> AdministrativeUnit:

@@ -59,15 +59,21 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         )
 
-    def within(self, root: "AdministrativeUnit"):
-        """``root`` and every unit below it, in one query (the tree is at most
+    def within(self, *roots: "AdministrativeUnit"):
+        """The ``roots`` and every unit below them, in one query (the tree is at most
         :data:`MAX_TREE_DEPTH` levels deep)."""
-        condition = Q(pk=root.pk)
+        ids = [root.pk for root in roots]
+        condition = Q(pk__in=ids)
         path = "parent"
         for _level in range(MAX_TREE_DEPTH - 1):
-            condition |= Q(**{path: root.pk})
+            condition |= Q(**{f"{path}__in": ids})
             path += "__parent"
         return self.filter(condition)
+
+    def merged_into(self, unit: "AdministrativeUnit"):
+        """Units of the same level that were merged whole into ``unit`` (Tỉnh Bắc Kạn into
+        Tỉnh Thái Nguyên on 01/07/2025, NQ 202/2025/QH15)."""
+        return self.filter(level=unit.level, successions_as_predecessor__successor=unit)
 
     def assessed(self):
         """Rural communes (xã): the only units assessed against NTM criteria."""

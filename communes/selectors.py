@@ -7,11 +7,21 @@ queryset (``accounts.scope.unit_scope(user)``) rather than the user.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
+from ntm_portal.text import vi_sort_key
 
 URBAN_KINDS = frozenset({UnitKind.WARD, UnitKind.TOWNSHIP})
+# The loaded data (vietnamadminunits) describe the pre-reform structure as it stood from
+# 1 December 2024 (NQ 1240/NQ-UBTVQH15 for Thái Nguyên) until 30 June 2025; earlier
+# structures are not recorded, so a tree for an earlier day shows that one.
+EARLIEST_RECORDED_STRUCTURE = datetime.date(2024, 12, 1)
+
+
+def _closing_order(valid_until: datetime.date | None) -> tuple:
+    """Sorts units in force (no closing day) first, then the most recently closed."""
+    return (valid_until is not None, -(valid_until.toordinal() if valid_until else 0))
 
 
 @dataclass
@@ -63,11 +73,22 @@ def unit_trees(*, visible: QuerySet[AdministrativeUnit], on: datetime.date) -> l
     counts of xã and of phường/thị trấn. One query whatever the number of units.
 
     A scope whose root is not in force on ``on`` (a district after 30/06/2025) gives [].
+    Communes are in Vietnamese alphabetical order (:func:`ntm_portal.text.vi_sort_key`),
+    districts in GSO code order; roots by level, those in force longest first.
     """
-    units = list(visible.valid_on(on).exclude(level=UnitLevel.HAMLET).order_by("name"))
+    units = sorted(
+        visible.valid_on(on).exclude(level=UnitLevel.HAMLET), key=lambda unit: vi_sort_key(unit.name)
+    )
     by_id = {unit.pk: unit for unit in units}
     roots = [unit for unit in units if unit.parent_id not in by_id]
-    roots.sort(key=lambda unit: ("province", "district", "commune").index(unit.level))
+    # Higher levels first; among equals, the unit in force longest (Thái Nguyên before
+    # the Bắc Kạn merged into it), then Vietnamese order (``units`` is already in it).
+    roots.sort(
+        key=lambda unit: (
+            ("province", "district", "commune").index(unit.level),
+            _closing_order(unit.valid_until),
+        )
+    )
     trees = []
     for root in roots:
         if root.level == UnitLevel.COMMUNE:
@@ -105,26 +126,50 @@ class UnitLineage:
 def unit_lineage(*, visible: QuerySet[AdministrativeUnit], unit: AdministrativeUnit) -> UnitLineage:
     """The lineage rows of ``unit`` (both directions) with the related units loaded, and
     which of those units lie in ``visible`` (the page links only to those)."""
-    formed_from = list(
-        unit.successions_as_successor.select_related("predecessor__parent").order_by("predecessor__name")
+    formed_from = sorted(
+        unit.successions_as_successor.select_related("predecessor__parent"),
+        key=lambda row: vi_sort_key(row.predecessor.name),
     )
-    merged_into = list(
-        unit.successions_as_predecessor.select_related("successor__parent").order_by("successor__name")
+    merged_into = sorted(
+        unit.successions_as_predecessor.select_related("successor__parent"),
+        key=lambda row: vi_sort_key(row.successor.name),
     )
     related = {row.predecessor_id for row in formed_from} | {row.successor_id for row in merged_into}
     visible_ids = frozenset(visible.filter(pk__in=related).values_list("pk", flat=True))
     return UnitLineage(formed_from=formed_from, merged_into=merged_into, visible_ids=visible_ids)
 
 
-def unit_search(
-    *, visible: QuerySet[AdministrativeUnit], text: str, limit: int = 50
-) -> list[AdministrativeUnit]:
+@dataclass
+class UnitSearchResults:
+    """The first ``limit`` matches of a search (``units``) and how many there are in all."""
+
+    units: list[AdministrativeUnit]
+    total: int
+
+    @property
+    def is_truncated(self) -> bool:
+        return self.total > len(self.units)
+
+
+def unit_search(*, visible: QuerySet[AdministrativeUnit], text: str, limit: int = 50) -> UnitSearchResults:
     """Units of ``visible`` whose name matches ``text`` without regard to accents,
-    case or Unicode spelling; units in force first, then by name."""
-    return list(
-        visible.search(text)
-        .select_related("parent")
-        .order_by(F("valid_until").desc(nulls_first=True), "level", "name")[:limit]
+    case or Unicode spelling: units in force first (then the most recently closed), then
+    by level, then in Vietnamese alphabetical order; the first ``limit`` of them and the
+    number of matches. Two queries: the sort keys of every match (Vietnamese order is
+    not the database's, so the first ``limit`` can only be chosen here), then the
+    ``limit`` units shown with their parents."""
+    keys = list(visible.search(text).values_list("pk", "name", "level", "valid_until"))
+    keys.sort(key=lambda row: (_closing_order(row[3]), row[2], vi_sort_key(row[1])))
+    shown = [row[0] for row in keys[:limit]]
+    by_pk = AdministrativeUnit.objects.select_related("parent").in_bulk(shown) if shown else {}
+    return UnitSearchResults(units=[by_pk[pk] for pk in shown], total=len(keys))
+
+
+def unit_children(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The units directly below ``unit``: those in force first (then the most recently
+    closed), each group in Vietnamese alphabetical order."""
+    return sorted(
+        unit.children.all(), key=lambda child: (_closing_order(child.valid_until), vi_sort_key(child.name))
     )
 
 
@@ -136,3 +181,13 @@ def unit_ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
         ancestors.insert(0, node)
         node = node.parent
     return ancestors
+
+
+def visible_unit_ids(
+    *, visible: QuerySet[AdministrativeUnit], units: list[AdministrativeUnit]
+) -> frozenset[int]:
+    """Which of ``units`` lie in ``visible`` (a user's scope), in one query: the pages link
+    only to those."""
+    if not units:
+        return frozenset()
+    return frozenset(visible.filter(pk__in=[unit.pk for unit in units]).values_list("pk", flat=True))

@@ -12,7 +12,7 @@ from communes.gso_source import REFORM_DATE, ProvinceData
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
 from ntm_portal.text import clean, fold
 
-_COMPARED_FIELDS = (
+_SOURCE_FIELDS = (
     "name",
     "short_name",
     "kind",
@@ -26,50 +26,41 @@ _COMPARED_FIELDS = (
 
 @dataclass
 class ImportResult:
-    """Counts of what :func:`units_import` did: rows created, changed, left as they were."""
+    """Counts of what :func:`units_import` did: rows created, and rows already there."""
 
     units_created: int = 0
-    units_updated: int = 0
-    units_unchanged: int = 0
+    units_kept: int = 0
     successions_created: int = 0
-    successions_unchanged: int = 0
+    successions_kept: int = 0
 
 
 @transaction.atomic
 def units_import(*, data: ProvinceData) -> ImportResult:
-    """Create or update the units and lineage of ``data`` (from
-    :func:`communes.gso_source.read_province`), matched on (GSO code, valid-until day).
+    """Create the units and lineage links of ``data`` (from
+    :func:`communes.gso_source.read_province`) that are not in the database yet, matched
+    on (GSO code, valid-until day).
 
-    Idempotent: a second run with the same data writes nothing and reports every row
-    unchanged. Nothing is ever deleted; a unit missing from the source stays as it is.
+    A unit already there is kept as it is, even where it differs from the source: a
+    coordinator may have corrected it, and the history shows who did. Idempotent: a
+    second run writes nothing. Nothing is ever deleted.
     """
     result = ImportResult()
     by_ref: dict[str, AdministrativeUnit] = {}
     existing = {unit.natural_key(): unit for unit in AdministrativeUnit.objects.all()}
     for record in data.units:  # parents always come before their children
-        parent = by_ref[record.parent_ref] if record.parent_ref else None
         key = (record.code, record.valid_until.isoformat() if record.valid_until else None)
         unit = existing.get(key)
-        wanted = {name: getattr(record, name) for name in _COMPARED_FIELDS}
         if unit is None:
             unit = AdministrativeUnit(
-                code=record.code, valid_until=record.valid_until, parent=parent, **wanted
+                code=record.code,
+                valid_until=record.valid_until,
+                parent=by_ref[record.parent_ref] if record.parent_ref else None,
+                **{name: getattr(record, name) for name in _SOURCE_FIELDS},
             )
             unit.save()
             result.units_created += 1
         else:
-            changed = [name for name, value in wanted.items() if getattr(unit, name) != value]
-            if unit.parent_id != (parent.pk if parent else None):
-                unit.parent = parent
-                changed.append("parent")
-            if changed:
-                for name in changed:
-                    if name != "parent":
-                        setattr(unit, name, wanted[name])
-                unit.save()
-                result.units_updated += 1
-            else:
-                result.units_unchanged += 1
+            result.units_kept += 1
         by_ref[record.ref] = unit
 
     existing_pairs = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
@@ -77,7 +68,7 @@ def units_import(*, data: ProvinceData) -> ImportResult:
         predecessor = by_ref[record.predecessor_ref]
         successor = by_ref[record.successor_ref]
         if (predecessor.pk, successor.pk) in existing_pairs:
-            result.successions_unchanged += 1
+            result.successions_kept += 1
             continue
         UnitSuccession.objects.create(
             predecessor=predecessor,
@@ -105,7 +96,7 @@ def hamlet_create(
     The caller checks that the acting user may change ``commune`` (its scope).
     Raises :class:`ValidationError` naming the field: the parent is not a commune-level
     unit in force today, the name is empty, or the commune already has a hamlet of that
-    name in force.
+    name in force (the message names that hamlet as it is spelled).
     """
     today = timezone.localdate()
     name = clean(name)
@@ -118,13 +109,14 @@ def hamlet_create(
     if not name:
         raise ValidationError({"name": _("Enter the hamlet's name.")})
     siblings = commune.children.valid_on(today).filter(level=UnitLevel.HAMLET)
-    if any(fold(sibling.short_name) == fold(name) for sibling in siblings):
-        raise ValidationError(
-            {
-                "name": _("%(commune)s already has a hamlet named %(name)s.")
-                % {"commune": commune, "name": name}
-            }
-        )
+    existing = next((sibling for sibling in siblings if fold(sibling.short_name) == fold(name)), None)
+    if existing is not None:
+        # Name the hamlet that is there, as it is spelled, not the user's spelling of it.
+        if existing.kind == UnitKind.RESIDENTIAL_GROUP:
+            message = _("%(commune)s already has the residential group %(name)s.")
+        else:
+            message = _("%(commune)s already has the hamlet %(name)s.")
+        raise ValidationError({"name": message % {"commune": commune.name, "name": existing.name}})
     hamlet = AdministrativeUnit(
         name=name,
         short_name=name,

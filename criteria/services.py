@@ -227,7 +227,9 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
         ) from None
     indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set)
     bulk_create_with_history(
-        [IndicatorValue(assessment=assessment, indicator=i) for i in indicators], IndicatorValue, default_user=user
+        [IndicatorValue(assessment=assessment, indicator=i) for i in indicators],
+        IndicatorValue,
+        default_user=user,
     )
     CriterionResult.objects.bulk_create(
         CriterionResult(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()

@@ -5,8 +5,32 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import UnitKind
+from ntm_portal.text import clean
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class CleanCharField(forms.CharField):
+    """A text field whose value goes through :func:`ntm_portal.text.clean` before it is
+    validated: NFC, single spaces, no zero-width or control characters (so a stray NUL
+    is dropped instead of answered with Django's "Null characters are not allowed")."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean(value) if isinstance(value, str) else value
+
+
+class BootstrapBoundField(forms.BoundField):
+    """Adds Bootstrap's ``is-invalid`` to the widget of a field that has errors, so that
+    its ``invalid-feedback`` messages show and the control is outlined."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            classes = [widget.attrs.get("class", ""), attrs.get("class", ""), "is-invalid"]
+            attrs["class"] = " ".join(name for name in classes if name)
+        return attrs
 
 
 class TreeDateForm(forms.Form):
@@ -16,17 +40,20 @@ class TreeDateForm(forms.Form):
 
 
 class UnitSearchForm(forms.Form):
-    q = forms.CharField(label=_("Unit name"), max_length=100, required=False)
+    q = CleanCharField(label=_("Unit name"), max_length=100, required=False)
 
 
 class HamletForm(forms.Form):
-    name = forms.CharField(label=_("Hamlet name"), max_length=150)
+    bound_field_class = BootstrapBoundField
+
+    name = CleanCharField(label=_("Hamlet name"), max_length=150)
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[
             (UnitKind.HAMLET, UnitKind.HAMLET.label),
             (UnitKind.RESIDENTIAL_GROUP, UnitKind.RESIDENTIAL_GROUP.label),
         ],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

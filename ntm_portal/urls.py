@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("criteria/", include("criteria.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

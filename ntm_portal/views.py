@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +21,15 @@ from kombu import Connection
 from accounts.scope import get_unit_or_404, unit_scope
 from communes.gso_source import LAST_DAY_BEFORE_REFORM, REFORM_DATE
 from communes.models import UnitLevel
-from communes.selectors import unit_ancestors, unit_lineage, unit_search, unit_trees
+from communes.selectors import (
+    EARLIEST_RECORDED_STRUCTURE,
+    unit_ancestors,
+    unit_children,
+    unit_lineage,
+    unit_search,
+    unit_trees,
+    visible_unit_ids,
+)
 from communes.services import hamlet_create
 from criteria.forms import AssessmentCreateForm
 from criteria.selectors_assessments import assessment_list
@@ -32,18 +40,35 @@ from ntm_portal.forms import HamletForm, TreeDateForm, UnitSearchForm, add_servi
 @login_required
 @require_GET
 def home(request):
-    """The province tree on a chosen day: districts, their communes, xã vs phường/thị trấn."""
+    """The province tree on a chosen day: districts, their communes, xã vs phường/thị trấn.
+
+    Without a valid day, the default day: today, or for a user whose scope unit is no
+    longer in force (a district officer after 30/06/2025) the last day it was in force.
+    A bad day is shown back as typed, with the error, over the tree of the default day."""
     form = TreeDateForm(request.GET)
     on = timezone.localdate()
+    scope_unit = None
     if form.is_valid() and form.cleaned_data["on"]:
         on = form.cleaned_data["on"]
+    else:
+        agency = request.user.agency
+        scope_unit = agency.scope if agency is not None else None
+        if scope_unit is not None and scope_unit.valid_until and scope_unit.valid_until < on:
+            on = scope_unit.valid_until
+        else:
+            scope_unit = None
     context = {
         "form": form,
         "on": on,
+        "typed_on": request.GET.get("on", "") if form.errors else None,
         "trees": unit_trees(visible=unit_scope(request.user), on=on),
         "before_reform": LAST_DAY_BEFORE_REFORM,
         "reform": REFORM_DATE,
         "is_before_reform": on < REFORM_DATE,
+        "earliest_recorded": EARLIEST_RECORDED_STRUCTURE,
+        "is_before_records": on < EARLIEST_RECORDED_STRUCTURE,
+        # Set when the tree shows the last day of the user's closed scope unit.
+        "scope_unit": scope_unit,
     }
     template = "portal/home.html#tree" if request.htmx else "portal/home.html"
     return render(request, template, context)
@@ -74,6 +99,7 @@ def unit_detail(request, pk: int):
         else:
             messages.success(request, _("Added %(name)s.") % {"name": hamlet.name})
             return redirect("unit-detail", pk=unit.pk)
+    ancestors = unit_ancestors(unit)
     context = {
         "unit": unit,
         "assessments": assessment_list(visible=unit_scope(request.user)).filter(commune=unit)
@@ -82,8 +108,9 @@ def unit_detail(request, pk: int):
         "assessment_form": AssessmentCreateForm(initial={"commune": unit.pk})
         if unit.is_assessed and may_start_assessment(request.user, unit)
         else None,
-        "ancestors": unit_ancestors(unit),
-        "children": unit.children.order_by(F("valid_until").desc(nulls_first=True), "name"),
+        "ancestors": ancestors,
+        "visible_ancestor_ids": visible_unit_ids(visible=unit_scope(request.user), units=ancestors),
+        "children": unit_children(unit),
         "lineage": unit_lineage(visible=unit_scope(request.user), unit=unit),
         "history": unit.history.select_related("history_user").order_by("-history_date")[:20],
         "hamlet_form": hamlet_form,
@@ -97,12 +124,16 @@ def unit_search_view(request):
     """Accent-insensitive search of unit names inside the user's scope (htmx live)."""
     form = UnitSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    results = unit_search(visible=unit_scope(request.user), text=text) if text.strip() else []
+    found = unit_search(visible=unit_scope(request.user), text=text) if text else None
     context = {
         "form": form,
-        "results": results,
-        "searched": bool(text.strip()),
-        "today": timezone.localdate(),
+        # What the box shows: the cleaned text (no NUL, no zero-width characters), or
+        # what was typed when it is refused (too long).
+        "q": text if form.is_valid() else form["q"].value(),
+        "results": found.units if found else [],
+        "total": found.total if found else 0,
+        "is_truncated": bool(found and found.is_truncated),
+        "searched": bool(text),
     }
     template = "portal/unit_search.html#results" if request.htmx else "portal/unit_search.html"
     return render(request, template, context)
@@ -151,3 +182,9 @@ def notifications(request):
         rows.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
     return render(request, "portal/notifications.html", {"rows": rows[:200]})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page (the admin, JSON): send them to ours.
+    Resolved per request, so production's hashed static name is used."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -35,3 +35,16 @@ def test_date_input_is_day_first():
     form = TreeDateForm({"on": "05/07/2020"})
     assert form.is_valid()
     assert form.cleaned_data["on"].isoformat() == "2020-07-05"
+
+
+def test_an_english_browser_still_gets_vietnamese(client):
+    page = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "Đăng nhập vào Cổng NTM" in page
+
+
+def test_a_form_without_its_security_token_is_refused_in_vietnamese():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()

@@ -30,7 +30,60 @@ def _new_commune():
     return AdministrativeUnit.objects.get(name="Xã Phú Bình", valid_until=None).pk
 
 
-# (url name, args factory, method, {persona: expected status})
+def _assessment():
+    """A draft assessment of Xã Phúc Lương (Đại Từ) under a one-indicator set, period
+    2020-H1 (locked in 2020: only a coordinator changes it now)."""
+    import datetime
+
+    from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, ReportingPeriod
+    from criteria.services import recompute
+
+    cs = CriteriaSet.objects.create(code="matrix", name="Bộ thử", level="standard")
+    criterion = Criterion.objects.create(criteria_set=cs, number=1, name="Giao thông")
+    Indicator.objects.create(
+        criterion=criterion,
+        code="1.1",
+        name="Đường",
+        measure_type="boolean",
+        comparison="achieved",
+        verification="confirmed",
+    )
+    period = ReportingPeriod.objects.create(
+        code="2020-h1", name="6 tháng đầu năm 2020", kind="half_year", start=datetime.date(2020, 1, 1),
+        end=datetime.date(2020, 6, 30), submission_deadline=datetime.date(2020, 7, 15), lock_date=datetime.date(2020, 8, 14),
+    )  # fmt: skip
+    commune = AdministrativeUnit.objects.get(name="Xã Phúc Lương")
+    assessment = Assessment.objects.create(commune=commune, period=period, criteria_set=cs)
+    assessment.values.create(indicator=criterion.indicators.get())
+    assessment.criterion_results.create(criterion=criterion)
+    recompute(assessment)
+    assessment.save()
+    return assessment
+
+
+def arguments_criterion():
+    from criteria.models import Criterion
+
+    return Criterion.objects.get(criteria_set__code="matrix").pk
+
+
+def _assessment_pk():
+    return [_assessment().pk]
+
+
+def _assessment_and_criterion():
+    assessment = _assessment()
+    return [assessment.pk, assessment.criteria_set.criteria.get().pk]
+
+
+def _assessment_submit():
+    return [_assessment().pk, "submit"]
+
+
+READ_ONLY_ROLES = {"department_officer": 302, "leader": 302, "api_client_user": 302}
+
+# (url name, args factory, method, {persona: expected status}[, POST data])
+# A refused workflow action answers 302 back to the assessment with the reason shown.
 MATRIX = [
     ("home", None, "get", {"anonymous": 302, "*": 200}),
     ("unit-search", None, "get", {"anonymous": 302, "*": 200}),
@@ -56,6 +109,45 @@ MATRIX = [
     ("api-schema", None, "get", {"anonymous": 401, "*": 200}),
     ("api-docs", None, "get", {"anonymous": 401, "*": 200}),
     ("set_language", None, "post", {"*": 302}),
+    ("notifications", None, "get", {"anonymous": 302, "*": 200}),
+    ("notifications", None, "post", {"anonymous": 302, "*": 302}),
+    ("assessment-list", None, "get", {"anonymous": 302, "*": 200}),
+    ("assessment-detail", _assessment_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "assessment-detail",
+        _assessment_pk,
+        "post",
+        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"version": "1"},
+    ),
+    (
+        "assessment-evaluate",
+        _assessment_and_criterion,
+        "post",
+        {"anonymous": 302, "phu_binh_officer": 404, "*": 200},
+    ),
+    (
+        "assessment-transition",
+        _assessment_submit,
+        "post",
+        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"version": "1"},
+    ),
+    (
+        "assessment-comment",
+        _assessment_pk,
+        "post",
+        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"criterion": "0", "text": "x"},
+    ),
+    (
+        "assessment-create",
+        None,
+        "post",
+        # Outside the change scope is 404; a role that may not start one is told so (302).
+        {"anonymous": 302, "phu_binh_officer": 404, "leader": 404, "api_client_user": 404, "*": 302},
+        {"commune": "0", "period": "2020-h1", "criteria_set": "matrix"},
+    ),
 ]
 COVERED = {row[0] for row in MATRIX}
 # URL names that belong to Django or libraries and are covered through their index.
@@ -63,7 +155,7 @@ EXEMPT_PREFIXES = ("admin:",)
 
 
 def _cases():
-    for name, args, method, expected in MATRIX:
+    for name, args, method, expected, *data in MATRIX:
         for persona in PERSONAS:
             yield pytest.param(
                 name,
@@ -71,16 +163,24 @@ def _cases():
                 method,
                 persona,
                 expected.get(persona, expected.get("*")),
+                data[0] if data else None,
                 id=f"{method}-{name}-{args.__name__ if args else ''}-{persona}",
             )
 
 
-@pytest.mark.parametrize(("name", "args", "method", "persona", "status"), list(_cases()))
-def test_permission_matrix(request, client, name, args, method, persona, status):
+@pytest.mark.parametrize(("name", "args", "method", "persona", "status", "data"), list(_cases()))
+def test_permission_matrix(request, client, name, args, method, persona, status, data):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    url = reverse(name, args=[args()] if args else None)
-    data = {"name": "Xóm Ma Trận", "kind": "xom"} if name == "unit-detail" else {"language": "vi"}
+    arguments = args() if args else None
+    url = reverse(name, args=arguments if isinstance(arguments, list) else [arguments] if arguments else None)
+    if data is None:
+        data = {"name": "Xóm Ma Trận", "kind": "xom"} if name == "unit-detail" else {"language": "vi"}
+    if name == "assessment-comment":
+        data = {**data, "criterion": arguments_criterion()}
+    if name == "assessment-create":
+        _assessment()  # the period and set it names
+        data = {**data, "commune": AdministrativeUnit.objects.get(name="Xã Minh Tiến").pk}
     response = client.get(url) if method == "get" else client.post(url, data)
     assert response.status_code == status
 

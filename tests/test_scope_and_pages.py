@@ -33,8 +33,15 @@ def test_dai_tu_officer_gets_404_for_a_phu_binh_commune(client, dai_tu_officer):
     assert client.get(reverse("unit-detail", args=[own.pk])).status_code == 200
 
 
+def test_provincial_users_also_see_the_former_bac_kan_province(coordinator, dai_tu_officer):
+    cho_don = AdministrativeUnit.objects.get(name="Huyện Chợ Đồn")
+    assert unit_scope(coordinator).filter(pk=cho_don.pk).exists()
+    assert unit_scope(coordinator).filter(pk=unit("06").pk).exists()
+    assert not unit_scope(dai_tu_officer).filter(pk=cho_don.pk).exists()
+
+
 def test_leader_sees_every_unit_and_can_change_none(client, leader):
-    assert unit_scope(leader).count() == AdministrativeUnit.objects.within(unit("19", current=True)).count()
+    assert unit_scope(leader).count() == AdministrativeUnit.objects.count()
     assert unit_scope(leader, for_change=True).count() == 0
     client.force_login(leader)
     target = commune("Xã Phú Bình", current=True)
@@ -72,7 +79,7 @@ def test_a_duplicate_hamlet_name_is_refused_with_the_field_named_in_vietnamese(c
     client.post(reverse("unit-detail", args=[target.pk]), {"name": "Xóm Đồng Quan", "kind": "xom"})
     response = client.post(reverse("unit-detail", args=[target.pk]), {"name": "xom dong quan", "kind": "xom"})
     assert response.status_code == 200
-    assert "Tên xóm: Xã Phú Bình đã có xóm tên xom dong quan." in response.content.decode()
+    assert "Tên xóm: Xã Phú Bình đã có xóm Xóm Đồng Quan." in response.content.decode()
     assert target.children.count() == 1
 
 

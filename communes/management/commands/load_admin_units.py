@@ -9,7 +9,8 @@ from communes.services import units_import
 class Command(BaseCommand):
     help = (
         "Load a province's administrative units (pre-2025 and from 1 July 2025) and the "
-        "lineage between them from the vietnamadminunits package. Safe to run again."
+        "lineage between them from the vietnamadminunits package. Adds only what is missing: "
+        "units already there, edited or not, are kept. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +25,6 @@ class Command(BaseCommand):
             raise CommandError(f"No province with GSO code {province} in the 2025 structure.") from None
         result = units_import(data=data)
         self.stdout.write(
-            f"Units: {result.units_created} created, {result.units_updated} updated, "
-            f"{result.units_unchanged} unchanged. Lineage links: {result.successions_created} "
-            f"created, {result.successions_unchanged} unchanged."
+            f"Units: {result.units_created} created, {result.units_kept} already there (kept as they are). "
+            f"Lineage links: {result.successions_created} created, {result.successions_kept} already there."
         )

@@ -30,7 +30,10 @@ class Command(BaseCommand):
                 fmt = path.rsplit(".", 1)[-1]
                 with open(path, encoding="utf-8") as stream:
                     for record in serializers.deserialize(fmt, stream, handle_forward_references=False):
-                        if record.object.pk is not None:  # natural key already in the database
+                        # A natural key found in the database resolves to its pk; a fixture pk
+                        # may be present or not: either way, ask the database.
+                        obj = record.object
+                        if obj.pk is not None and type(obj)._default_manager.filter(pk=obj.pk).exists():
                             kept += 1
                             continue
                         # A normal save (not loaddata's raw one) so the history records the import.
