@@ -17,7 +17,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 .PHONY: help run test prepare demo lint format check messages clean
 
 help:
-	@echo "make run    - install, migrate, load Thái Nguyên's units, agencies and demo users, serve on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load Thái Nguyên's units, agencies, criteria sets, demo users and demo assessments, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install the development requirements and run the whole test suite"
 
 $(VENV)/.created:
@@ -41,10 +41,12 @@ prepare: $(VENV)/.installed
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_admin_units --province 19
-	$(MANAGE) load_missing agencies_thai_nguyen
+	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national
+	$(MANAGE) create_periods --year 2019 --year 2020 --year 2025 --year 2026
 
 demo: prepare
 	$(MANAGE) create_demo_users
+	$(MANAGE) load_demo_assessments
 
 run: demo
 	@echo "Serving the NTM Portal on http://$(HOST):$(PORT)  (log in as dieuphoi / Demo@2026; Ctrl+C stops it)"

@@ -46,15 +46,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def user_roles(user) -> frozenset[Role]:
-    """The roles of ``user`` (empty for an anonymous user); cached on the user object."""
+    """The roles of ``user`` (empty for an anonymous user; a superuser is also a
+    coordinator); cached on the user object."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_ntm_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
-        cached = frozenset(role for role in Role if role.value in names)
+        cached = frozenset(
+            role for role in Role if role.value in names or (user.is_superuser and role == Role.COORDINATOR)
+        )
         user._ntm_roles = cached
     return cached
+
+
+def is_coordinator(user) -> bool:
+    """True when ``user`` holds the provincial coordinator role (a superuser does): the
+    role that keeps the catalogue, records recognitions and approves assessments."""
+    return Role.COORDINATOR in user_roles(user)
 
 
 def sync_role_groups(**_kwargs) -> None:

@@ -1,9 +1,14 @@
 """Read queries for the assessment pages, always from the user's visible units."""
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communes.models import AdministrativeUnit
-from criteria.models import Assessment, AssessmentComment, Criterion, IndicatorValue
+from criteria.models import Assessment, AssessmentComment, AssessmentStatus, Criterion, IndicatorValue
 
 
 def assessment_list(*, visible: QuerySet[AdministrativeUnit], period=None, criteria_set=None, status=None):
@@ -63,6 +68,23 @@ def _changes(records, fields: list[str]):
             yield record, change
 
 
+def _shown(field: str, value) -> str:
+    """A history value as a person reads it: Đạt / Không đạt, 85 not 85.0000, a status's
+    label, "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    if field == "achieved":
+        return _("Đạt") if value else _("Không đạt")
+    if field == "number":
+        return formats.number_format(Decimal(value).normalize(), use_l10n=True)
+    if field == "status":
+        return str(AssessmentStatus(value).label)
+    return str(value)
+
+
+_FIELD_LABELS = {"status": gettext_lazy("Status"), "status_reason": gettext_lazy("Reason")}
+
+
 def value_changes(assessment: Assessment) -> list[dict]:
     """Every change of the assessment's indicator values, oldest first: when, who, what
     (indicator code), old, new, and the assessment version it produced (or None)."""
@@ -76,9 +98,10 @@ def value_changes(assessment: Assessment) -> list[dict]:
         {
             "when": record.history_date,
             "who": record.history_user,
-            "what": codes.get(record.indicator_id, "?"),
-            "old": change.old,
-            "new": change.new,
+            "what": codes.get(record.indicator_id, "?")
+            + (f" ({_('evidence')})" if change.field == "evidence" else ""),
+            "old": _shown(change.field, change.old),
+            "new": _shown(change.field, change.new),
             "version": int(record.history_change_reason)
             if (record.history_change_reason or "").isdigit()
             else None,

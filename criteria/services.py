@@ -61,11 +61,8 @@ class ValueInput:
 
 
 def acting_roles(user) -> frozenset[str]:
-    """Role keys of ``user`` for the workflow table; a superuser acts as a coordinator."""
-    roles = {role.value for role in user_roles(user)}
-    if user.is_superuser:
-        roles.add(Role.COORDINATOR.value)
-    return frozenset(roles)
+    """Role keys of ``user`` for the workflow table (a superuser acts as a coordinator)."""
+    return frozenset(role.value for role in user_roles(user))
 
 
 def assessment_actions(*, user, assessment: Assessment) -> frozenset[Action]:
@@ -126,7 +123,7 @@ def changes_since(*, assessment: Assessment, version: int) -> str:
     changes = [
         f"{entry['what']}: {entry['old']} → {entry['new']}"
         for entry in value_changes(assessment)
-        if entry["version"] is not None and entry["version"] > version
+        if entry.get("version") is not None and entry["version"] > version
     ]
     if changes:
         message += " " + _("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(changes)}

@@ -61,6 +61,26 @@ def _assessment():
     return assessment
 
 
+def _national_set():
+    from django.core.management import call_command
+
+    call_command("load_missing", "criteria_sets_national", verbosity=0)
+
+
+def _indicator():
+    from criteria.models import Indicator
+
+    _national_set()
+    return Indicator.objects.get(criterion__criteria_set__code="qd-1980-2016", code="15.1").pk
+
+
+def _criterion():
+    from criteria.models import Criterion
+
+    _national_set()
+    return Criterion.objects.get(criteria_set__code="qd-1980-2016", number=2).pk
+
+
 def arguments_criterion():
     from criteria.models import Criterion
 
@@ -140,6 +160,37 @@ MATRIX = [
         {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
         {"criterion": "0", "text": "x"},
     ),
+    ("criteria-set-list", None, "get", {"anonymous": 302, "*": 200}),
+    ("criteria-set-detail", lambda: "qd-1980-2016", "get", {"anonymous": 302, "*": 200}),
+    ("criteria-set-copy", lambda: "qd-1980-2016", "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    (
+        "criteria-set-copy",
+        lambda: "qd-1980-2016",
+        "post",
+        {"anonymous": 302, "coordinator": 200, "*": 403},
+        {},
+    ),
+    ("indicator-target", _indicator, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    (
+        "indicator-target",
+        _indicator,
+        "post",
+        {"anonymous": 302, "coordinator": 200, "*": 403},
+        {"target": "abc"},
+    ),
+    (
+        "criterion-agency",
+        _criterion,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+        {"agency": ""},
+    ),
+    ("criteria-overview", None, "get", {"anonymous": 302, "*": 200}),
+    ("recognition-list", None, "get", {"anonymous": 302, "*": 200}),
+    ("recognition-recheck", None, "get", {"anonymous": 302, "*": 200}),
+    ("recognition-create", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    # An empty form: the coordinator gets the form back with the errors (200).
+    ("recognition-create", None, "post", {"anonymous": 302, "coordinator": 200, "*": 403}, {}),
     (
         "assessment-create",
         None,
@@ -172,6 +223,8 @@ def _cases():
 def test_permission_matrix(request, client, name, args, method, persona, status, data):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
+    if name.startswith("criteria-set"):
+        _national_set()
     arguments = args() if args else None
     url = reverse(name, args=arguments if isinstance(arguments, list) else [arguments] if arguments else None)
     if data is None:

@@ -4,8 +4,9 @@ have since edited is never overwritten by a second ``make run``."""
 
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
 from django.core.management.commands.loaddata import Command as LoadData
-from django.db import transaction
+from django.db import connection, transaction
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         finder.verbosity = 0
         finder.serialization_formats = serializers.get_public_serializer_formats()
         added = kept = 0
+        loaded_models = set()
         for name in fixtures:
             found = finder.find_fixtures(name)
             if not found:
@@ -38,7 +40,14 @@ class Command(BaseCommand):
                             continue
                         # A normal save (not loaddata's raw one) so the history records the import.
                         record.object.save()
+                        loaded_models.add(type(record.object))
                         for field, values in (record.m2m_data or {}).items():
                             getattr(record.object, field).set(values)
                         added += 1
+        # Rows loaded with explicit pks leave PostgreSQL's sequences behind: reset them, as
+        # loaddata does, so the next row created by the portal cannot collide with them.
+        if loaded_models:
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), sorted(loaded_models, key=str)):
+                    cursor.execute(sql)
         self.stdout.write(f"{added} object(s) added, {kept} already present and left unchanged.")

@@ -1,0 +1,194 @@
+"""The criteria catalogue pages: the sets, one set (groups > criteria > indicators), and
+the coordinator's changes: an indicator's target, a criterion's department, a provincial
+copy of a set.
+
+Every signed-in user may read the catalogue (reference data, no scope). Only a
+provincial coordinator may change it: anyone else gets 403, on GET and POST alike.
+Each view finds its object (404 if unknown), checks the input, calls one service or
+selector, and answers; under htmx it answers with the partial it replaces.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import is_coordinator
+from communes.models import UnitLevel
+from criteria.catalogue import trim_decimal
+from criteria.forms_catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
+from criteria.models import Comparison
+from criteria.selectors_catalogue import (
+    criteria_set_by_code,
+    criteria_set_catalogue,
+    criteria_sets_overview,
+    criterion_for_change,
+    departments,
+    indicator_for_change,
+    indicator_history,
+    indicator_row,
+)
+from criteria.services_catalogue import (
+    criteria_set_copy,
+    criterion_set_responsible_agency,
+    indicator_set_target,
+)
+from ntm_portal.forms import add_service_errors
+
+TEMPLATE_DIR = "criteria/catalogue/"
+
+
+def _require_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+def _found(getter, key):
+    """``getter(key)``, or 404 when there is no such object."""
+    try:
+        return getter(key)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _set_url(code: str, anchor: str = "") -> str:
+    url = reverse("criteria-set-detail", args=[code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def criteria_set_list(request):
+    """Every criteria set with its counts, and how many indicators still lack a target."""
+    context = {"sets": criteria_sets_overview(), "may_edit": is_coordinator(request.user)}
+    return render(request, TEMPLATE_DIR + "set_list.html", context)
+
+
+@login_required
+@require_GET
+def criteria_set_detail(request, code: str):
+    """One set: criteria by group, each with its department and indicators (target,
+    verification); indicators without a target are flagged as judged by the appraiser."""
+    criteria_set = _found(criteria_set_by_code, code)
+    may_edit = is_coordinator(request.user)
+    context = {
+        "catalogue": criteria_set_catalogue(criteria_set=criteria_set),
+        "may_edit": may_edit,
+        "departments": list(departments()) if may_edit else [],
+    }
+    return render(request, TEMPLATE_DIR + "set_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_target(request, pk: int):
+    """A coordinator sets or clears a numeric indicator's target (and comparison).
+    Under htmx, GET answers the form row and a successful POST the updated indicator row;
+    otherwise a full page, and a redirect to the set after saving."""
+    _require_coordinator(request.user)
+    indicator = _found(indicator_for_change, pk)
+    criteria_set = indicator.criterion.criteria_set
+    target = trim_decimal(indicator.target)
+    initial = {
+        "comparison": indicator.comparison,
+        "target": formats.number_format(target) if target is not None else "",
+    }
+    form = IndicatorTargetForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_set_target(
+                indicator=indicator,
+                target=form.cleaned_data["target"],
+                comparison=form.cleaned_data["comparison"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if request.htmx:
+                context = {"row": indicator_row(indicator), "may_edit": True, "saved": True}
+                return render(request, TEMPLATE_DIR + "set_detail.html#indicator_row", context)
+            messages.success(request, _("Saved the target of indicator %(code)s.") % {"code": indicator.code})
+            return redirect(_set_url(criteria_set.code, f"indicator-{indicator.pk}"))
+    context = {
+        "indicator": indicator,
+        "criteria_set": criteria_set,
+        "form": form,
+        "is_boolean": indicator.comparison == Comparison.ACHIEVED,
+    }
+    if request.htmx:
+        return render(request, TEMPLATE_DIR + "set_detail.html#indicator_form", context)
+    context["history"] = indicator_history(indicator)
+    return render(request, TEMPLATE_DIR + "indicator_target.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_set_copy_view(request, code: str):
+    """A coordinator copies a set into a provincial variant (criteria, indicators with
+    their targets, commune groups) and lands on the new set's page."""
+    _require_coordinator(request.user)
+    source = _found(criteria_set_by_code, code)
+    form = CriteriaSetCopyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": source.name, "province": _default_province(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = criteria_set_copy(source=source, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Created %(name)s as a copy.") % {"name": copy.name})
+            return redirect(_set_url(copy.code))
+    return render(request, TEMPLATE_DIR + "set_copy.html", {"source": source, "form": form})
+
+
+def _default_province(user):
+    """The user's agency's scope when it is a province (the province's own variant)."""
+    agency = getattr(user, "agency", None)
+    if agency is not None and agency.scope.level == UnitLevel.PROVINCE:
+        return agency.scope_id
+    return None
+
+
+@login_required
+def criterion_agency(request, pk: int):
+    """A coordinator makes a department responsible for a criterion (POST only). Under
+    htmx the answer is the criterion's department block; otherwise a redirect to the set
+    with a message."""
+    _require_coordinator(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    criterion = _found(criterion_for_change, pk)
+    form = CriterionAgencyForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            criterion_set_responsible_agency(criterion=criterion, agency=form.cleaned_data["agency"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(form.errors.get("agency", []))
+    if request.htmx:
+        context = {
+            "criterion": criterion,
+            "may_edit": True,
+            "departments": list(departments()),
+            "agency_error": error,
+            "saved": not error,
+        }
+        return render(request, TEMPLATE_DIR + "set_detail.html#criterion_agency", context)
+    if error:
+        messages.error(request, f"{_('Responsible department')}: {error}")
+    else:
+        messages.success(
+            request,
+            _("Criterion %(number)s is now the responsibility of %(agency)s.")
+            % {"number": criterion.number, "agency": criterion.responsible_agency.name},
+        )
+    return redirect(_set_url(criterion.criteria_set.code, f"criterion-{criterion.pk}"))

@@ -1,0 +1,181 @@
+"""The overview pages: the province (or district) overview of a period, the re-check of
+recognised communes against a newer set, and the list of recognitions.
+
+Everyone logged in reads, inside their scope (a district officer sees their district's
+figures, a leader the province's); only a provincial coordinator records a recognition.
+A bad query string never fails: the page says which field it did not understand and
+shows the default instead.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import is_coordinator
+from accounts.scope import unit_scope
+from criteria.forms_overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
+from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
+from criteria.selectors import (
+    default_criteria_set,
+    periods_with_approved,
+    province_overview,
+    recognition_recheck,
+    recognitions_in_scope,
+)
+from criteria.services_recognition import recognition_create
+from ntm_portal.forms import add_service_errors
+
+RECOGNITIONS_PER_PAGE = 50
+
+
+def _field_notices(form) -> list[str]:
+    """One sentence per query-string field the form could not use, naming the field."""
+    return [
+        _("%(field)s: %(error)s The default is shown instead.")
+        % {"field": form.fields[name].label, "error": " ".join(errors)}
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
+def _default_period(visible) -> ReportingPeriod | None:
+    """The latest period with an approved assessment in scope; else the latest period."""
+    return (
+        periods_with_approved(visible=visible).first()
+        or ReportingPeriod.objects.order_by("-end", "-start").first()
+    )
+
+
+@login_required
+@require_GET
+def overview(request):
+    """Headline figures, distribution, districts, criteria and departments of a period."""
+    visible = unit_scope(request.user)
+    form = OverviewFilterForm(request.GET)
+    form.is_valid()
+    period = form.cleaned_data.get("period") or _default_period(visible)
+    criteria_set = form.cleaned_data.get("set") or default_criteria_set(visible=visible, period=period)
+    result = None
+    if period is not None and criteria_set is not None:
+        result = province_overview(visible=visible, period=period, criteria_set=criteria_set)
+    context = {
+        "form": form,
+        "notices": _field_notices(form),
+        "period": period,
+        "criteria_set": criteria_set,
+        "overview": result,
+        "periods": ReportingPeriod.objects.order_by("-start", "kind"),
+        "sets": CriteriaSet.objects.order_by("-effective_from", "code"),
+        "chart": _chart_data(result) if result else None,
+    }
+    return render(request, "criteria/overview/overview.html", context)
+
+
+def _chart_data(result) -> dict:
+    """The distribution for Chart.js (read by static/js/overview.js via json_script)."""
+    top = max([result.criteria_total, *result.distribution]) if result.distribution else result.criteria_total
+    labels = list(range(min(result.distribution, default=0), top + 1))
+    return {
+        "labels": [str(n) for n in labels],
+        "counts": [result.distribution.get(n, 0) for n in labels],
+        "label": _("Communes"),
+        "x_title": _("Criteria met"),
+        "y_title": _("Communes"),
+    }
+
+
+@login_required
+@require_GET
+def recognition_recheck_view(request):
+    """Communes recognised under an older set, against their assessment under a newer one."""
+    visible = unit_scope(request.user)
+    form = RecheckFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    period = data.get("period") or _default_period(visible)
+    newer = data.get("newer") or default_criteria_set(visible=visible, period=period)
+    older = data.get("older") or newer
+    rows = []
+    if period is not None and newer is not None and older is not None:
+        rows = recognition_recheck(
+            visible=visible,
+            older_set=older,
+            newer_set=newer,
+            period=period,
+            recognised_from=data.get("from"),
+            recognised_until=data.get("until"),
+        )
+    context = {
+        "form": form,
+        "notices": _field_notices(form),
+        "period": period,
+        "older": older,
+        "newer": newer,
+        "year_from": data.get("from"),
+        "year_until": data.get("until"),
+        "rows": rows,
+        "count_meeting": sum(1 for row in rows if row.meets_newer_set),
+        "count_unmet": sum(1 for row in rows if row.assessment is not None and not row.meets_newer_set),
+        "count_unassessed": sum(1 for row in rows if row.assessment is None),
+        "periods": ReportingPeriod.objects.order_by("-start", "kind"),
+        "sets": CriteriaSet.objects.order_by("-effective_from", "code"),
+    }
+    return render(request, "criteria/overview/recheck.html", context)
+
+
+@login_required
+@require_GET
+def recognition_list(request):
+    """The recognitions of the units in scope, newest first; the form for coordinators."""
+    visible = unit_scope(request.user)
+    level = request.GET.get("level", "")
+    recognitions = recognitions_in_scope(visible=visible)
+    if level in RecognitionLevel.values:
+        recognitions = recognitions.filter(level=level)
+    else:
+        level = ""
+    page = Paginator(recognitions, RECOGNITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    form = None
+    if is_coordinator(request.user):
+        form = RecognitionForm(units=unit_scope(request.user, for_change=True))
+    context = {
+        "page": page,
+        "level": level,
+        "levels": RecognitionLevel.choices,
+        "form": form,
+        "has_demo": any(recognition.is_demo for recognition in page),
+    }
+    return render(request, "criteria/overview/recognition_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_create_view(request):
+    """Record a recognition decision (provincial coordinator only; others 403)."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    form = RecognitionForm(request.POST or None, units=unit_scope(request.user, for_change=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            recognition = recognition_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Recorded: %(recognition)s.") % {"recognition": _describe(recognition)}
+            )
+            return redirect("recognition-list")
+    return render(request, "criteria/overview/recognition_form.html", {"form": form})
+
+
+def _describe(recognition: Recognition) -> str:
+    return _("%(unit)s, %(level)s, decision %(number)s of %(day)s") % {
+        "unit": recognition.unit.name,
+        "level": recognition.get_level_display(),
+        "number": recognition.decision_number,
+        "day": recognition.decision_date.strftime("%d/%m/%Y"),
+    }
