@@ -50,7 +50,7 @@ demo: prepare
 
 run: demo
 	@echo "Serving the NTM Portal on http://$(HOST):$(PORT)  (log in as dieuphoi / Demo@2026; Ctrl+C stops it)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	PORTAL_URL=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

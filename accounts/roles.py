@@ -37,6 +37,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "communes.change_unitsuccession",
         "accounts.add_agency",
         "accounts.change_agency",
+        # The criteria catalogue and the reporting calendar (hạn nộp, khóa sổ) in the admin.
+        *(
+            f"criteria.{action}_{model}"
+            for model in (
+                "criteriaset",
+                "criterion",
+                "indicator",
+                "communegroup",
+                "indicatorgrouptarget",
+                "reportingperiod",
+                "recognition",
+            )
+            for action in ("view", "add", "change")
+        ),
+        "criteria.view_assessment",
     ],
     Role.DISTRICT_OFFICER: _READ_REFERENCE + ["communes.add_administrativeunit"],
     Role.DEPARTMENT_OFFICER: list(_READ_REFERENCE),

@@ -10,6 +10,12 @@ criterion of the 2016-2020 set, so fewer communes meet the standard by assessmen
 are recognised. A few communes are recognised as model NTM communes in some districts
 but not all (the notice asks for at least one in every district).
 
+Each recognition is recorded under the set in force on its decision date: those dated
+before 01/12/2016 (when QĐ 1980/QĐ-TTg took effect) under the 2010-2015 set of
+QĐ 491/QĐ-TTg (``qd-491-2009``), the later ones under the 2016-2020 set. So the default
+re-check page lists the communes recognised under QĐ 491 in 2014-2016 against their
+2016-2020 assessment of the first half of 2020.
+
 Every value is derived with :mod:`criteria.evaluation`, as the assessment services do.
 Loading is idempotent: only what is missing is written, so a second run changes nothing.
 Assessments and recognitions get their history row ("created"); indicator values are
@@ -40,6 +46,8 @@ from criteria.models import (
 )
 
 SET_CODE = "qd-1980-2016"
+# The set of the recognitions dated before QĐ 1980/QĐ-TTg took effect (01/12/2016).
+EARLIER_SET_CODE = "qd-491-2009"
 PROVINCE_CODE = "19"
 PERIOD_CODES = ("2019", "2020-h1")
 # The structure the notice speaks of: districts and communes in force on 30/06/2020.
@@ -47,7 +55,9 @@ STRUCTURE_DAY = datetime.date(2020, 6, 30)
 EXPECTED_COMMUNES = 121
 EXPECTED_CRITERIA = 19
 SIGNER = "Chủ tịch UBND tỉnh (minh họa)"
-EVIDENCE = "Số liệu minh họa (demo), không phải số liệu chính thức."
+EVIDENCE = "Số liệu (minh họa), không phải số liệu chính thức."
+# The evidence note of demo values written before it was put in Vietnamese throughout.
+OLD_EVIDENCE = "Số liệu minh họa (demo), không phải số liệu chính thức."
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # The 18 xã not recognised: how many per district (GSO code), taken from the end of the
@@ -224,17 +234,27 @@ def _decided_at(period: ReportingPeriod) -> tuple[datetime.datetime, datetime.da
     )
 
 
-def _load_context() -> tuple[CriteriaSet, dict[str, ReportingPeriod]]:
-    criteria_set = CriteriaSet.objects.filter(code=SET_CODE).first()
-    if criteria_set is None:
-        raise DemoPreconditionError(
-            f"The criteria set {SET_CODE!r} is missing: run manage.py load_missing criteria_sets_national."
-        )
+def _load_context() -> tuple[CriteriaSet, CriteriaSet, dict[str, ReportingPeriod]]:
+    sets = {s.code: s for s in CriteriaSet.objects.filter(code__in=(SET_CODE, EARLIER_SET_CODE))}
+    for code in (SET_CODE, EARLIER_SET_CODE):
+        if code not in sets:
+            raise DemoPreconditionError(
+                f"The criteria set {code!r} is missing: run manage.py load_missing criteria_sets_national."
+            )
     periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=PERIOD_CODES)}
     missing = [code for code in PERIOD_CODES if code not in periods]
     if missing:
         raise DemoPreconditionError(f"Reporting periods missing: {', '.join(missing)}.")
-    return criteria_set, periods
+    return sets[SET_CODE], sets[EARLIER_SET_CODE], periods
+
+
+def recognition_set(
+    day: datetime.date, *, criteria_set: CriteriaSet, earlier_set: CriteriaSet
+) -> CriteriaSet:
+    """The set a recognition decided on ``day`` falls under: ``earlier_set`` (QĐ 491) before
+    ``criteria_set`` (QĐ 1980) took effect on 01/12/2016, ``criteria_set`` from then on."""
+    start = criteria_set.effective_from or datetime.date(2016, 12, 1)
+    return earlier_set if day < start else criteria_set
 
 
 def assessments_create(
@@ -319,15 +339,21 @@ def assessments_create(
     return len(created), len(all_values)
 
 
-def recognitions_create(*, plans: list[CommunePlan], criteria_set: CriteriaSet) -> int:
+def recognitions_create(
+    *, plans: list[CommunePlan], criteria_set: CriteriaSet, earlier_set: CriteriaSet
+) -> int:
     """Create the missing demo recognitions: the standard ones of the plan, and a model
     NTM commune in each district of :data:`MODEL_DISTRICTS` (its first commune that was
-    recognised by 2018 and meets every criterion in both periods)."""
+    recognised by 2018 and meets every criterion in both periods). Each is recorded under
+    the set in force on its decision date (:func:`recognition_set`); a demo recognition
+    left under the wrong set by an earlier version of the demo is moved to the right one."""
     wanted = [
         Recognition(
             unit=plan.commune,
             level=RecognitionLevel.STANDARD,
-            criteria_set=criteria_set,
+            criteria_set=recognition_set(
+                plan.recognised_on, criteria_set=criteria_set, earlier_set=earlier_set
+            ),
             decision_number=plan.decision_number,
             decision_date=plan.recognised_on,
             signer=SIGNER,
@@ -354,13 +380,14 @@ def recognitions_create(*, plans: list[CommunePlan], criteria_set: CriteriaSet) 
             Recognition(
                 unit=candidates[0].commune,
                 level=RecognitionLevel.MODEL,
-                criteria_set=criteria_set,
+                criteria_set=recognition_set(day, criteria_set=criteria_set, earlier_set=earlier_set),
                 decision_number=f"{2000 + int(district_code)}/QĐ-UBND",
                 decision_date=day,
                 signer=SIGNER,
                 is_demo=True,
             )
         )
+    _demo_recognitions_move(wanted)
     existing = set(
         Recognition.objects.filter(unit__in=[plan.commune for plan in plans]).values_list(
             "unit_id", "level", "criteria_set_id"
@@ -372,16 +399,38 @@ def recognitions_create(*, plans: list[CommunePlan], criteria_set: CriteriaSet) 
     return len(missing)
 
 
+def _demo_recognitions_move(wanted: list[Recognition]) -> None:
+    """Move a demo recognition that an earlier version of the demo recorded under another
+    set (the 2014-2016 ones under QĐ 1980) to the set of ``wanted``, matched by unit, level,
+    decision number and date; saved one by one so the history says so. Never touches a
+    recognition that is not demo data, nor one whose right row exists already."""
+    by_key = {(r.unit_id, r.level, r.decision_number, r.decision_date): r for r in wanted}
+    rows = Recognition.objects.filter(is_demo=True, unit__in={r.unit_id for r in wanted})
+    present = set(rows.values_list("unit_id", "level", "criteria_set_id"))
+    for row in rows:
+        target = by_key.get((row.unit_id, row.level, row.decision_number, row.decision_date))
+        if (
+            target is not None
+            and row.criteria_set_id != target.criteria_set_id
+            and (row.unit_id, row.level, target.criteria_set_id) not in present
+        ):
+            row.criteria_set_id = target.criteria_set_id
+            row.save(update_fields=["criteria_set"])
+
+
 @transaction.atomic
 def demo_assessments_load() -> DemoResult:
-    """Load the demo assessments (2019 and 2020-h1, under qd-1980-2016) and recognitions.
+    """Load the demo assessments (2019 and 2020-h1, under qd-1980-2016) and recognitions
+    (under qd-491-2009 before 01/12/2016, under qd-1980-2016 from then on).
 
-    Needs Thái Nguyên's units, the set ``qd-1980-2016`` and the periods "2019" and
-    "2020-h1"; raises :class:`DemoPreconditionError` naming what is missing. Writes only
-    what is missing, so a second run changes nothing.
+    Needs Thái Nguyên's units, the sets ``qd-1980-2016`` and ``qd-491-2009`` and the
+    periods "2019" and "2020-h1"; raises :class:`DemoPreconditionError` naming what is
+    missing. Writes only what is missing, so a second run changes nothing.
     """
-    criteria_set, periods = _load_context()
+    criteria_set, earlier_set, periods = _load_context()
     plans = demo_plan(demo_communes())
     assessments, values = assessments_create(plans=plans, criteria_set=criteria_set, periods=periods)
-    recognitions = recognitions_create(plans=plans, criteria_set=criteria_set)
+    # Demo values written before the evidence note was put in Vietnamese throughout.
+    IndicatorValue.objects.filter(assessment__is_demo=True, evidence=OLD_EVIDENCE).update(evidence=EVIDENCE)
+    recognitions = recognitions_create(plans=plans, criteria_set=criteria_set, earlier_set=earlier_set)
     return DemoResult(assessments=assessments, indicator_values=values, recognitions=recognitions)

@@ -53,10 +53,18 @@ def read_values(data, indicators: list[Indicator]) -> tuple[dict[int, ValueInput
 
 class AssessmentFilterForm(forms.Form):
     period = forms.ModelChoiceField(
-        ReportingPeriod.objects.all(), label=gettext_lazy("Period"), required=False, to_field_name="code"
+        ReportingPeriod.objects.all(),
+        label=gettext_lazy("Period"),
+        required=False,
+        to_field_name="code",
+        empty_label="—",
     )
     criteria_set = forms.ModelChoiceField(
-        CriteriaSet.objects.all(), label=gettext_lazy("Criteria set"), required=False, to_field_name="code"
+        CriteriaSet.objects.all(),
+        label=gettext_lazy("Criteria set"),
+        required=False,
+        to_field_name="code",
+        empty_label="—",
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
@@ -70,10 +78,10 @@ class AssessmentFilterForm(forms.Form):
 class AssessmentCreateForm(forms.Form):
     commune = forms.IntegerField(widget=forms.HiddenInput)
     period = forms.ModelChoiceField(
-        ReportingPeriod.objects.all(), label=gettext_lazy("Period"), to_field_name="code"
+        ReportingPeriod.objects.all(), label=gettext_lazy("Period"), to_field_name="code", empty_label=None
     )
     criteria_set = forms.ModelChoiceField(
-        CriteriaSet.objects.all(), label=gettext_lazy("Criteria set"), to_field_name="code"
+        CriteriaSet.objects.all(), label=gettext_lazy("Criteria set"), to_field_name="code", empty_label=None
     )
 
 

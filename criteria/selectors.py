@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from accounts.models import Agency
 from communes.models import AdministrativeUnit, UnitLevel
@@ -29,6 +29,10 @@ from criteria.models import (
     ReportingPeriod,
 )
 from ntm_portal.text import fold
+
+# The set of the recognitions the re-check page looks at first: the 2010-2015 set of
+# QĐ 491/QĐ-TTg, under which the communes of notice 58/TB-UBND were recognised in 2014-2016.
+RECHECK_OLDER_SET_CODE = "qd-491-2009"
 
 # The bands the province reports (NTM_FACTS §4): "under 10" for 2016-2020, "under 15"
 # for 2021-2025.
@@ -368,6 +372,31 @@ def recognition_recheck(
             )
         )
     return rows
+
+
+def default_recheck_older_set(
+    *, visible: QuerySet[AdministrativeUnit], newer_set: CriteriaSet | None
+) -> CriteriaSet | None:
+    """The set whose recognitions the re-check page shows by default: ``qd-491-2009`` when
+    some xã of ``visible`` was recognised at the NTM standard under it; else the oldest set
+    (by the day it took effect, then its decision date, then its first recognition) under
+    which some xã of ``visible`` was so recognised. Never ``newer_set``; None when no other
+    set has such a recognition. One query."""
+    sets = CriteriaSet.objects.filter(
+        recognitions__level=RecognitionLevel.STANDARD, recognitions__unit__in=visible.assessed()
+    )
+    if newer_set is not None:
+        sets = sets.exclude(pk=newer_set.pk)
+    candidates = list(
+        sets.annotate(first_recognition=Min("recognitions__decision_date")).order_by(
+            F("effective_from").asc(nulls_last=True),
+            F("decision_date").asc(nulls_last=True),
+            "first_recognition",
+            "code",
+        )
+    )
+    preferred = [s for s in candidates if s.code == RECHECK_OLDER_SET_CODE]
+    return (preferred or candidates or [None])[0]
 
 
 def periods_with_approved(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[ReportingPeriod]:

@@ -28,9 +28,9 @@ def assessment_list(*, visible: QuerySet[AdministrativeUnit], period=None, crite
 
 def assessment_in_scope(*, visible: QuerySet[AdministrativeUnit], pk) -> Assessment:
     """The assessment ``pk`` if its commune is in ``visible``; Assessment.DoesNotExist else."""
-    return Assessment.objects.select_related("commune__parent", "period", "criteria_set").get(
-        pk=pk, commune__in=visible
-    )
+    return Assessment.objects.select_related(
+        "commune__parent", "period", "criteria_set", "submitted_by", "decided_by"
+    ).get(pk=pk, commune__in=visible)
 
 
 def assessment_sheet(assessment: Assessment) -> list[Criterion]:
@@ -83,6 +83,11 @@ def _shown(field: str, value) -> str:
 
 
 _FIELD_LABELS = {"status": gettext_lazy("Status"), "status_reason": gettext_lazy("Reason")}
+_VALUE_LABELS = {
+    "number": gettext_lazy("value"),
+    "achieved": gettext_lazy("Đạt / Không đạt"),
+    "evidence": gettext_lazy("evidence"),
+}
 
 
 def value_changes(assessment: Assessment) -> list[dict]:
@@ -98,8 +103,7 @@ def value_changes(assessment: Assessment) -> list[dict]:
         {
             "when": record.history_date,
             "who": record.history_user,
-            "what": codes.get(record.indicator_id, "?")
-            + (f" ({_('evidence')})" if change.field == "evidence" else ""),
+            "what": f"{codes.get(record.indicator_id, '?')} ({_VALUE_LABELS[change.field]})",
             "old": _shown(change.field, change.old),
             "new": _shown(change.field, change.new),
             "version": int(record.history_change_reason)
@@ -112,7 +116,8 @@ def value_changes(assessment: Assessment) -> list[dict]:
 
 def assessment_history(assessment: Assessment, limit: int = 200) -> list[dict]:
     """Every recorded change of the assessment and its values, newest first: when, who,
-    what (field or indicator code) and old -> new. Three queries."""
+    what (a field's label, or an indicator code with what of it changed) and old -> new
+    as a person reads them. Three queries."""
     records = list(assessment.history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
     if records:
@@ -121,9 +126,9 @@ def assessment_history(assessment: Assessment, limit: int = 200) -> list[dict]:
             {
                 "when": first.history_date,
                 "who": first.history_user,
-                "what": "status",
-                "old": "",
-                "new": first.status,
+                "what": _FIELD_LABELS["status"],
+                "old": "—",
+                "new": _shown("status", first.status),
             }
         )
     for record, change in _changes(records, ["status", "status_reason"]):
@@ -131,9 +136,9 @@ def assessment_history(assessment: Assessment, limit: int = 200) -> list[dict]:
             {
                 "when": record.history_date,
                 "who": record.history_user,
-                "what": change.field,
-                "old": change.old,
-                "new": change.new,
+                "what": _FIELD_LABELS[change.field],
+                "old": _shown(change.field, change.old),
+                "new": _shown(change.field, change.new),
             }
         )
     entries += value_changes(assessment)

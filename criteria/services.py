@@ -199,9 +199,29 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
         raise OutOfScope
     if not may_start_assessment(user, commune):
         raise WorkflowRefused(_("Only district officers and provincial coordinators start assessments."))
+    if period.is_locked_on(timezone.localdate()) and Role.COORDINATOR.value not in acting_roles(user):
+        raise WorkflowRefused(
+            _("The period was locked on %(day)s: only a provincial coordinator can change this assessment.")
+            % {"day": formats.date_format(period.lock_date, "SHORT_DATE_FORMAT")}
+        )
     if not commune.is_assessed or not (commune.is_valid_on(period.start) or commune.is_valid_on(period.end)):
         raise ValidationError(
             {"commune": _("Only a rural commune (xã) in force during the period is assessed.")}
+        )
+    empty = list(
+        criteria_set.criteria.filter(indicators__isnull=True)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if empty or not criteria_set.criteria.exists():
+        raise ValidationError(
+            {
+                "criteria_set": _(
+                    "%(set)s is not complete: criteria %(numbers)s have no indicators yet. "
+                    "A provincial coordinator must add them first."
+                )
+                % {"set": criteria_set, "numbers": ", ".join(map(str, empty)) or "—"}
+            }
         )
     if Assessment.objects.filter(commune=commune, period=period, criteria_set=criteria_set).exists():
         raise ValidationError(

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -43,6 +43,8 @@ from criteria.models import (
 from ntm_portal.text import clean
 
 NUMERIC_COMPARISONS = (Comparison.AT_LEAST, Comparison.AT_MOST, Comparison.EQUAL)
+# The shortest name a provincial copy of a set may have (after spaces are normalised).
+COPY_NAME_MIN_LENGTH = 5
 
 
 @transaction.atomic
@@ -117,8 +119,9 @@ def criteria_set_copy(
     ``decision`` / ``decision_date`` are the province's own act. Changing the copy never
     changes ``source``.
 
-    Raises ValidationError on "code" (not a slug, or already used), "name" (empty) or
-    "province" (not a province-level unit).
+    Raises ValidationError on "code" (not a slug, or already used), "name" (empty, or
+    shorter than :data:`COPY_NAME_MIN_LENGTH` characters), "province" (not a
+    province-level unit) or "decision_date" (after today).
     """
     code = clean(code).lower()
     name = clean(name)
@@ -132,8 +135,17 @@ def criteria_set_copy(
             errors["code"] = _("A criteria set with this code already exists.")
     if not name:
         errors["name"] = _("Give the new set a name.")
+    elif len(name) < COPY_NAME_MIN_LENGTH:
+        errors["name"] = _("The name of the set must be at least %(count)s characters long.") % {
+            "count": COPY_NAME_MIN_LENGTH
+        }
     if province.level != UnitLevel.PROVINCE:
         errors["province"] = _("Choose a province.")
+    today = timezone.localdate()
+    if decision_date is not None and decision_date > today:
+        errors["decision_date"] = _("The decision date cannot be after today (%(today)s).") % {
+            "today": today.strftime("%d/%m/%Y")
+        }
     if errors:
         raise ValidationError(errors)
 

@@ -33,9 +33,10 @@ def recognition_create(
 
     Raises :class:`ValidationError` with messages keyed by field: a commune level for a
     unit that is not a rural commune (xã), a model hamlet for a unit that is not a hamlet,
-    an unknown level, an empty decision number, a decision date in the future or on a day
-    the unit was not in force, and a second recognition of the same unit at the same level
-    under the same set.
+    an unknown level, an empty decision number, a decision date in the future, before the
+    set was issued (its ``decision_date``, when known), after the set ceased to apply (its
+    ``effective_until``, when known) or on a day the unit was not in force, and a second
+    recognition of the same unit at the same level under the same set.
     """
     decision_number = clean(decision_number or "")
     signer = clean(signer or "")
@@ -62,6 +63,20 @@ def recognition_create(
             "decision_date",
             _("The decision date cannot be after today (%(today)s)."),
             today=today.strftime("%d/%m/%Y"),
+        )
+    elif criteria_set.decision_date is not None and decision_date < criteria_set.decision_date:
+        refuse(
+            "decision_date",
+            _("The decision date cannot be before %(set)s was issued (%(day)s)."),
+            set=criteria_set.name,
+            day=criteria_set.decision_date.strftime("%d/%m/%Y"),
+        )
+    elif criteria_set.effective_until is not None and decision_date > criteria_set.effective_until:
+        refuse(
+            "decision_date",
+            _("The decision date cannot be after the last day %(set)s applied (%(day)s)."),
+            set=criteria_set.name,
+            day=criteria_set.effective_until.strftime("%d/%m/%Y"),
         )
     elif not unit.is_valid_on(decision_date):
         refuse(

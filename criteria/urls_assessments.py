@@ -8,11 +8,7 @@ urlpatterns = [
     path("assessments/", assessments.assessment_list_view, name="assessment-list"),
     path("assessments/new/", assessments.assessment_create_view, name="assessment-create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
-    path(
-        "assessments/<int:pk>/evaluate/<int:criterion_id>/",
-        assessments.assessment_evaluate,
-        name="assessment-evaluate",
-    ),
+    path("assessments/<int:pk>/evaluate/", assessments.assessment_evaluate, name="assessment-evaluate"),
     path("assessments/<int:pk>/comment/", assessments.assessment_comment_view, name="assessment-comment"),
     path(
         "assessments/<int:pk>/<str:action>/",

@@ -132,7 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language, time, numbers ------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the portal's own messages (makemessages writes here). locale_overrides/:
+# Vietnamese for strings of Django and its admin that Django's own catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True

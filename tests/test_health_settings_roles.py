@@ -177,3 +177,29 @@ def test_collectstatic_works_in_production_mode(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
     assert any(tmp_path.glob("img/favicon.*.svg"))
+
+
+@pytest.mark.django_db
+def test_the_coordinator_keeps_the_catalogue_and_the_reporting_calendar_in_the_admin(client, coordinator):
+    from criteria.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.create(
+        code="2026-h2", name="6 tháng cuối năm 2026", kind="half_year", start="2026-07-01", end="2026-12-31",
+        submission_deadline="2027-01-15", lock_date="2027-02-14",
+    )  # fmt: skip
+    client.force_login(coordinator)
+    index = client.get("/admin/").content.decode()
+    for section in ["Bộ tiêu chí", "Tiêu chí", "Kỳ báo cáo", "Công nhận"]:
+        assert section in index
+    assert client.get(f"/admin/criteria/reportingperiod/{period.pk}/change/").status_code == 200
+    response = client.post(
+        f"/admin/criteria/reportingperiod/{period.pk}/change/",
+        {
+            "code": "2026-h2", "name": "6 tháng cuối năm 2026", "kind": "half_year", "start": "01/07/2026",
+            "end": "31/12/2026", "submission_deadline": "20/01/2027", "lock_date": "28/02/2027",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert str(period.lock_date) == "2027-02-28"
+    assert period.history.latest().history_user == coordinator

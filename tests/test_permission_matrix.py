@@ -91,11 +91,6 @@ def _assessment_pk():
     return [_assessment().pk]
 
 
-def _assessment_and_criterion():
-    assessment = _assessment()
-    return [assessment.pk, assessment.criteria_set.criteria.get().pk]
-
-
 def _assessment_submit():
     return [_assessment().pk, "submit"]
 
@@ -142,7 +137,7 @@ MATRIX = [
     ),
     (
         "assessment-evaluate",
-        _assessment_and_criterion,
+        _assessment_pk,
         "post",
         {"anonymous": 302, "phu_binh_officer": 404, "*": 200},
     ),

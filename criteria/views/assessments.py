@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +32,7 @@ from criteria.services import (
     assessment_update_values,
     indicator_target,
     refusal_reason,
+    validate_value,
 )
 from criteria.workflow import Action
 
@@ -94,11 +94,19 @@ def assessment_create_view(request):
 
 
 def _sheet_context(request, assessment, *, errors=None, posted=None):
+    """Everything the assessment page shows. With ``posted`` values (after an error, or
+    while evaluating live) the outcomes and the summary are those the input would give."""
     actions = assessment_actions(user=request.user, assessment=assessment)
     criteria = assessment_sheet(assessment)
+    errors = dict(errors or {})
     if posted is not None:
-        _apply_posted(assessment, criteria, posted)
-    _attach_errors(criteria, errors or {})
+        errors |= _value_errors(criteria, posted)
+        _apply_posted(
+            assessment, criteria, {pk: v for pk, v in posted.items() if f"indicator-{pk}" not in errors}
+        )
+    for criterion in criteria:
+        for indicator in criterion.indicators.all():
+            indicator.error = errors.get(f"indicator-{indicator.pk}")
     blocked = (
         None
         if Action.EDIT in actions
@@ -107,25 +115,31 @@ def _sheet_context(request, assessment, *, errors=None, posted=None):
     return {
         "assessment": assessment,
         "criteria": criteria,
+        "summary": evaluation.summarize(criterion.met for criterion in criteria),
         "actions": actions,
         "can_edit": Action.EDIT in actions,
         "blocked": blocked,
-        "errors": errors or {},
-        "locked": assessment.period.is_locked_on(timezone.localdate()),
+        "errors": errors,
         "is_coordinator": Role.COORDINATOR.value in acting_roles(request.user),
         "user_agency_id": request.user.agency_id,
     }
 
 
-def _attach_errors(criteria, errors: dict[str, str]) -> None:
+def _value_errors(criteria, posted) -> dict[str, str]:
+    """The service's own checks (percent 0-100, not negative...), run on typed values so
+    the page says at once what a save would refuse."""
+    errors = {}
     for criterion in criteria:
         for indicator in criterion.indicators.all():
-            indicator.error = errors.get(f"indicator-{indicator.pk}")
+            value = posted.get(indicator.pk)
+            message = validate_value(indicator, value) if value is not None else None
+            if message:
+                errors[f"indicator-{indicator.pk}"] = f"{indicator.code}: {message}"
+    return errors
 
 
 def _apply_posted(assessment, criteria, posted) -> None:
-    """Show the user's unsaved input (after an error, or while evaluating live) with the
-    outcomes it would give."""
+    """Put the typed values on the sheet with the outcomes they give (nothing is saved)."""
     for criterion in criteria:
         outcomes = []
         for indicator in criterion.indicators.all():
@@ -202,22 +216,15 @@ def _version(request) -> int:
 
 @login_required
 @require_POST
-def assessment_evaluate(request, pk: int, criterion_id: int):
-    """htmx: the criterion card re-evaluated with the values being typed, not saved."""
+def assessment_evaluate(request, pk: int):
+    """htmx: the whole sheet as typed, evaluated but not saved. Answers only out-of-band
+    fragments (each outcome badge, each value's error, the criteria-met count), so the
+    inputs, and what the user is typing in them, are never replaced."""
     assessment = _get(request, pk)
-    try:
-        criterion_pk = int(criterion_id)
-    except ValueError:
-        raise Http404 from None
-    context = _sheet_context(request, assessment)
-    criterion = next((c for c in context["criteria"] if c.pk == criterion_pk), None)
-    if criterion is None:
-        raise Http404
-    values, errors = read_values(request.POST, list(criterion.indicators.all()))
-    _apply_posted(assessment, [criterion], values)
-    _attach_errors([criterion], errors)
-    context.update({"criterion": criterion, "errors": errors})
-    return render(request, "criteria/assessments/detail.html#criterion-card", context)
+    indicators = list(Indicator.objects.filter(criterion__criteria_set=assessment.criteria_set_id))
+    values, errors = read_values(request.POST, indicators)
+    context = _sheet_context(request, assessment, errors=errors, posted=values)
+    return render(request, "criteria/assessments/evaluate.html", context)
 
 
 @login_required

@@ -21,6 +21,7 @@ from criteria.forms_overview import OverviewFilterForm, RecheckFilterForm, Recog
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
 from criteria.selectors import (
     default_criteria_set,
+    default_recheck_older_set,
     periods_with_approved,
     province_overview,
     recognition_recheck,
@@ -91,16 +92,30 @@ def _chart_data(result) -> dict:
 @login_required
 @require_GET
 def recognition_recheck_view(request):
-    """Communes recognised under an older set, against their assessment under a newer one."""
+    """Communes recognised under an older set, against their assessment under a newer one.
+
+    Defaults: the period is the latest with an approved assessment in scope, the newer set
+    the one its approved assessments use, the older set ``qd-491-2009`` (or the oldest
+    other set with a recognition in scope). One set as both is refused with a notice."""
     visible = unit_scope(request.user)
     form = RecheckFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
+    notices = _field_notices(form)
     period = data.get("period") or _default_period(visible)
     newer = data.get("newer") or default_criteria_set(visible=visible, period=period)
-    older = data.get("older") or newer
+    older = data.get("older") or default_recheck_older_set(visible=visible, newer_set=newer)
     rows = []
-    if period is not None and newer is not None and older is not None:
+    same_set = older is not None and older == newer
+    if same_set:
+        notices.append(
+            _(
+                "The communes recognised under %(set)s cannot be re-checked against the same set: "
+                "choose another set under “Recognised under” or “Re-checked against”."
+            )
+            % {"set": older.name}
+        )
+    elif period is not None and newer is not None and older is not None:
         rows = recognition_recheck(
             visible=visible,
             older_set=older,
@@ -111,13 +126,14 @@ def recognition_recheck_view(request):
         )
     context = {
         "form": form,
-        "notices": _field_notices(form),
+        "notices": notices,
         "period": period,
         "older": older,
         "newer": newer,
         "year_from": data.get("from"),
         "year_until": data.get("until"),
         "rows": rows,
+        "same_set": same_set,
         "count_meeting": sum(1 for row in rows if row.meets_newer_set),
         "count_unmet": sum(1 for row in rows if row.assessment is not None and not row.meets_newer_set),
         "count_unassessed": sum(1 for row in rows if row.assessment is None),

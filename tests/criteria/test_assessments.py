@@ -281,7 +281,7 @@ def test_a_later_save_from_an_old_version_is_refused_and_says_what_changed(
         )
     message = error.value.messages[0]
     assert "coordinator" in message
-    assert "1.2: — → 90" in message
+    assert "1.2 (giá trị): — → 90" in message
     assert draft.values.get(indicator__code="1.2").number == Decimal("90")
 
 
@@ -352,18 +352,43 @@ def test_a_stale_form_gets_409_and_the_message(client, draft, dai_tu_officer, co
     assert "Đã có người lưu phiếu này sau khi bạn mở" in response.content.decode()
 
 
-def test_live_evaluation_shows_met_without_saving(client, draft, dai_tu_officer, small_set):
+def test_live_evaluation_answers_only_badges_and_counts_without_saving(
+    client, draft, dai_tu_officer, small_set
+):
     client.force_login(dai_tu_officer)
     c1 = small_set.criteria.get(number=1)
-    url = reverse("assessment-evaluate", args=[draft.pk, c1.pk])
+    url = reverse("assessment-evaluate", args=[draft.pk])
+    data = {
+        f"n-{ind(small_set, '1.2').pk}": "85",
+        f"a-{ind(small_set, '1.1').pk}": "1",
+        f"e-{ind(small_set, '1.1').pk}": "Biên bản",
+    }
+    body = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    # Out-of-band fragments only: no input is sent back, so nothing the user types is lost.
+    assert "<input" not in body and "<select" not in body
+    assert (
+        f'<span id="criterion-outcome-{c1.pk}" data-testid="criterion-outcome" class="badge text-bg-success" hx-swap-oob="true">Đạt</span>'
+        in body
+    )
+    assert f'id="outcome-{ind(small_set, "1.2").pk}"' in body
+    assert "Đạt 1/2 tiêu chí" in body  # the header count follows the typing too
+    assert draft.values.get(indicator__code="1.2").number is None
+
+
+def test_live_evaluation_says_what_a_save_would_refuse(client, draft, dai_tu_officer, small_set):
+    client.force_login(dai_tu_officer)
     body = client.post(
-        url,
-        {f"n-{ind(small_set, '1.2').pk}": "85", f"a-{ind(small_set, '1.1').pk}": "1"},
+        reverse("assessment-evaluate", args=[draft.pk]),
+        {f"n-{ind(small_set, '1.2').pk}": "120"},
         headers={"HX-Request": "true"},
     ).content.decode()
-    assert body.lstrip().startswith(f'<section class="card mb-3" id="criterion-{c1.pk}"')
-    assert body.count(">Đạt</span>") == 3  # two indicators and the criterion
-    assert draft.values.get(indicator__code="1.2").number is None
+    assert "1.2: Tỷ lệ phần trăm nằm trong khoảng 0 đến 100." in body
+    body = client.post(
+        reverse("assessment-evaluate", args=[draft.pk]),
+        {f"n-{ind(small_set, '1.2').pk}": "abc"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "1.2: “abc” không phải là số." in body
 
 
 def test_an_approved_page_says_why_it_cannot_be_edited_and_who_can_reopen(
@@ -394,7 +419,7 @@ def test_other_districts_pages_are_404(client, draft, phu_binh_officer):
     client.force_login(phu_binh_officer)
     for url in [
         reverse("assessment-detail", args=[draft.pk]),
-        reverse("assessment-evaluate", args=[draft.pk, draft.criteria_set.criteria.first().pk]),
+        reverse("assessment-evaluate", args=[draft.pk]),
         reverse("assessment-transition", args=[draft.pk, "submit"]),
         reverse("assessment-comment", args=[draft.pk]),
     ]:
@@ -449,3 +474,54 @@ def test_a_district_officer_starts_an_assessment_from_the_commune_page(
     )
     created = Assessment.objects.get(commune=commune)
     assert response["Location"] == reverse("assessment-detail", args=[created.pk])
+
+
+def test_the_history_reads_in_vietnamese(client, draft, dai_tu_officer, coordinator, small_set):
+    values = {
+        ind(small_set, "2.2").pk: ValueInput(
+            number=Decimal("35.9"), achieved=True, evidence="Biên bản số 12"
+        ),
+    }
+    assessment_update_values(user=dai_tu_officer, assessment=draft, version=1, values=values)
+    assessment_transition(user=dai_tu_officer, assessment=draft, action=Action.SUBMIT, version=2)
+    assessment_transition(user=coordinator, assessment=draft, action=Action.APPROVE, version=3)
+    client.force_login(coordinator)
+    page = client.get(reverse("assessment-detail", args=[draft.pk])).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    for cell in [
+        "Trạng thái",
+        "Đã gửi",
+        "Đã duyệt",
+        "2.2 (giá trị)",
+        "35,9",
+        "2.2 (Đạt / Không đạt)",
+        "2.2 (minh chứng)",
+        "Biên bản số 12",
+    ]:
+        assert f"<td>{cell}</td>" in history, cell
+    for raw in ["submitted", "approved", "status_reason", "True", "35,9000"]:
+        assert f"<td>{raw}</td>" not in history, raw
+
+
+def test_a_district_officer_cannot_start_an_assessment_in_a_locked_period(
+    dai_tu_officer, coordinator, small_set, period, frozen_time
+):
+    frozen_time.move_to(AFTER_LOCK)
+    with pytest.raises(WorkflowRefused, match="khóa sổ ngày 14/08/2020"):
+        assessment_create(
+            user=dai_tu_officer, commune=xa("Xã Minh Tiến"), period=period, criteria_set=small_set
+        )
+    assert assessment_create(
+        user=coordinator, commune=xa("Xã Minh Tiến"), period=period, criteria_set=small_set
+    ).pk
+
+
+def test_a_set_whose_criteria_have_no_indicators_yet_cannot_be_used(coordinator, small_set, period):
+    Criterion.objects.create(criteria_set=small_set, number=3, name="Thủy lợi")
+    with pytest.raises(ValidationError) as error:
+        assessment_create(user=coordinator, commune=xa("Xã Minh Tiến"), period=period, criteria_set=small_set)
+    assert error.value.message_dict == {
+        "criteria_set": [
+            "Bộ thử chưa đầy đủ: tiêu chí 3 chưa có chỉ tiêu. Điều phối viên cấp tỉnh cần bổ sung trước."
+        ]
+    }

@@ -2,7 +2,10 @@
 departments, a provincial copy), reporting periods, and the pages."""
 
 import datetime
+import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -32,6 +35,7 @@ from criteria.services_catalogue import (
 
 pytestmark = pytest.mark.django_db
 
+NATIONAL_2009 = "qd-491-2009"
 NATIONAL_2016 = "qd-1980-2016"
 NATIONAL_2021 = "qd-318-2022"
 NATIONAL_2026 = "qd-51-2025"
@@ -43,7 +47,8 @@ UNKNOWN_2016 = {"4.2", "5", "6.3", "9.2", "11", "12", "16", "17.2", "17.6", "17.
 def national_sets(db):
     call_command("load_missing", "criteria_sets_national", verbosity=0)
     return {
-        code: CriteriaSet.objects.get(code=code) for code in (NATIONAL_2016, NATIONAL_2021, NATIONAL_2026)
+        code: CriteriaSet.objects.get(code=code)
+        for code in (NATIONAL_2009, NATIONAL_2016, NATIONAL_2021, NATIONAL_2026)
     }
 
 
@@ -163,6 +168,50 @@ def test_the_2026_2030_set_has_10_criteria_3_commune_groups_and_notes_that_indic
     assert sorted(newest.commune_groups.values_list("code", flat=True)) == ["nhom-1", "nhom-2", "nhom-3"]
     assert not Indicator.objects.filter(criterion__criteria_set=newest).exists()
     assert "chỉ tiêu" in newest.notes and "Văn phòng Điều phối" in newest.notes
+
+
+def test_the_2010_2015_set_of_qd_491_has_its_dates_and_no_criteria(client, leader, national_sets):
+    first = national_sets[NATIONAL_2009]
+    assert first.name == "Bộ tiêu chí quốc gia về nông thôn mới (giai đoạn 2010-2015)"
+    assert (first.level, first.decision) == ("standard", "491/QĐ-TTg")
+    assert first.decision_date == first.effective_from == datetime.date(2009, 4, 16)
+    # The day before QĐ 1980/QĐ-TTg took effect.
+    assert first.effective_until == national_sets[NATIONAL_2016].effective_from - datetime.timedelta(days=1)
+    assert not first.criteria.exists()
+    assert "342/QĐ-TTg" in first.notes and "2013" in first.notes
+    assert "chưa được nhập" in first.notes
+    client.force_login(leader)
+    assert client.get(detail_url(NATIONAL_2009)).status_code == 200
+    assert "giai đoạn 2010-2015" in client.get(reverse("criteria-set-list")).content.decode()
+
+
+FIXTURE = Path(__file__).resolve().parents[2] / "criteria" / "fixtures" / "criteria_sets_national.json"
+# Words of English a Vietnamese text never holds (URLs are left out before looking).
+ENGLISH = re.compile(
+    r"\b(the|and|of|not|is|are|with|from|seen|value|wording|unconfirmed|target|source)\b", re.I
+)
+
+
+def test_the_fixture_shows_users_no_english_and_no_developer_paths():
+    texts = [
+        (record.get("pk"), name, value)
+        for record in json.loads(FIXTURE.read_text(encoding="utf-8"))
+        for name, value in record["fields"].items()
+        if isinstance(value, str)
+        and name not in {"code", "level", "measure_type", "comparison", "verification"}
+    ]
+    for pk, name, value in texts:
+        prose = re.sub(r"https?://\S+", "", value)
+        assert not ENGLISH.search(prose), (pk, name, value)
+        assert "../" not in prose and ".json" not in prose and ".md" not in prose, (pk, name, value)
+
+
+def test_unconfirmed_wording_is_said_in_vietnamese(national_sets):
+    market = indicator(NATIONAL_2021, "7")
+    assert market.name.endswith("(nội dung chưa được kiểm chứng)")
+    notes = national_sets[NATIONAL_2016].notes
+    assert "Nguồn: tổng hợp từ văn bản và trang tin công khai" in notes
+    assert "shared" not in notes
 
 
 def test_loading_the_fixture_twice_adds_nothing(national_sets):
@@ -388,7 +437,7 @@ def test_copying_a_set_copies_its_commune_groups_and_group_targets(national_sets
 def test_a_copy_with_a_used_code_is_refused_naming_the_code_field(client, coordinator, national_sets):
     with pytest.raises(ValidationError) as error:
         criteria_set_copy(
-            source=national_sets[NATIONAL_2016], code=NATIONAL_2021, name="X", province=thai_nguyen()
+            source=national_sets[NATIONAL_2016], code=NATIONAL_2021, name="Bản sao", province=thai_nguyen()
         )
     assert list(error.value.message_dict) == ["code"]
     client.force_login(coordinator)
@@ -398,7 +447,7 @@ def test_a_copy_with_a_used_code_is_refused_naming_the_code_field(client, coordi
     )
     assert response.status_code == 200
     assert "Mã: Đã có bộ tiêu chí với mã này." in response.content.decode()
-    assert CriteriaSet.objects.count() == 3
+    assert CriteriaSet.objects.count() == 4
 
 
 def test_coordinator_copies_a_set_through_its_page(client, coordinator, national_sets):
@@ -428,7 +477,47 @@ def test_others_get_403_copying_a_set(request, client, national_sets, persona):
     url = reverse("criteria-set-copy", args=[NATIONAL_2016])
     assert client.get(url).status_code == 403
     assert client.post(url, {"code": "x", "name": "x", "province": thai_nguyen().pk}).status_code == 403
-    assert CriteriaSet.objects.count() == 3
+    assert CriteriaSet.objects.count() == 4
+
+
+def test_a_copy_with_a_short_name_or_a_future_decision_date_is_refused(national_sets):
+    with pytest.raises(ValidationError) as error:
+        criteria_set_copy(
+            source=national_sets[NATIONAL_2016],
+            code="tn-x",
+            name=" Bộ  TN ",  # "Bộ TN": 5 characters once the spaces are normalised
+            province=thai_nguyen(),
+            decision_date=datetime.date(2026, 12, 1),  # today is 30/11/2026
+        )
+    assert sorted(error.value.message_dict) == ["decision_date"]
+    with pytest.raises(ValidationError) as error:
+        criteria_set_copy(
+            source=national_sets[NATIONAL_2016], code="tn-x", name=" Bộ ", province=thai_nguyen()
+        )
+    assert sorted(error.value.message_dict) == ["name"]
+    assert not CriteriaSet.objects.filter(code="tn-x").exists()
+    # Today and a five-character name are fine.
+    own = criteria_set_copy(
+        source=national_sets[NATIONAL_2016],
+        code="tn-x",
+        name="Bộ TN",
+        province=thai_nguyen(),
+        decision_date=datetime.date(2026, 11, 30),
+    )
+    assert own.decision_date == datetime.date(2026, 11, 30)
+
+
+def test_the_copy_page_names_a_short_name_and_a_future_date_in_vietnamese(client, coordinator, national_sets):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("criteria-set-copy", args=[NATIONAL_2016]),
+        {"code": "tn-x", "name": "TN", "province": thai_nguyen().pk, "decision_date": "01/12/2026"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tên: Tên bộ tiêu chí phải có ít nhất 5 ký tự." in page
+    assert "Ngày quyết định: Ngày quyết định không được sau ngày hôm nay (30/11/2026)." in page
+    assert not CriteriaSet.objects.filter(code="tn-x").exists()
 
 
 # --- reporting periods ---------------------------------------------------------------
@@ -547,7 +636,10 @@ def test_set_list_and_detail_answer_in_a_bounded_number_of_queries(
         for n in range(100)
     )  # fmt: skip
     criteria_set_copy(
-        source=national_sets[NATIONAL_2016], code="tn-2017-2020", name="TN", province=thai_nguyen()
+        source=national_sets[NATIONAL_2016],
+        code="tn-2017-2020",
+        name="Bộ tiêu chí TN",
+        province=thai_nguyen(),
     )
     assert (queries(reverse("criteria-set-list")), queries(detail_url(NATIONAL_2016))) == before
     assert max(before) <= bound

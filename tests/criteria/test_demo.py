@@ -1,8 +1,11 @@
 """The demo assessments reproduce the headline of notice 58/TB-UBND (first half of 2020):
 103 communes recognised, 17,23 criteria per commune, none under 10, and districts that
-still lack a model commune; every row is flagged as demo data; loading twice changes
+still lack a model commune; every row is flagged as demo data; each recognition is under
+the set in force on its decision date (QĐ 491 before 01/12/2016, QĐ 1980 after); the
+default re-check lists the communes recognised under QĐ 491; loading twice changes
 nothing."""
 
+import datetime
 import time
 from decimal import Decimal
 
@@ -11,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.scope import unit_scope
-from criteria.demo import PERIOD_CODES, SET_CODE, demo_assessments_load
+from criteria.demo import EARLIER_SET_CODE, PERIOD_CODES, SET_CODE, demo_assessments_load
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -96,6 +99,33 @@ def test_every_demo_row_is_flagged_approved_and_complete(demo_loaded):
     assert set(Recognition.objects.values_list("signer", flat=True)) == {"Chủ tịch UBND tỉnh (minh họa)"}
     years = set(Recognition.objects.filter(level="standard").values_list("decision_date__year", flat=True))
     assert years == {2014, 2015, 2016, 2017, 2018, 2019}
+    assert "demo" not in IndicatorValue.objects.first().evidence
+    assert IndicatorValue.objects.first().evidence == "Số liệu (minh họa), không phải số liệu chính thức."
+
+
+def test_each_demo_recognition_is_under_the_set_in_force_on_its_decision_date(demo_loaded):
+    earlier = CriteriaSet.objects.get(code=EARLIER_SET_CODE)
+    later = CriteriaSet.objects.get(code=SET_CODE)
+    cut = datetime.date(2016, 12, 1)  # QĐ 1980/QĐ-TTg took effect
+    assert not Recognition.objects.filter(decision_date__lt=cut).exclude(criteria_set=earlier).exists()
+    assert not Recognition.objects.filter(decision_date__gte=cut).exclude(criteria_set=later).exists()
+    assert Recognition.objects.filter(criteria_set=earlier, level="standard").count() == 48
+    assert Recognition.objects.filter(criteria_set=later, level="standard").count() == 55
+    for recognition in Recognition.objects.select_related("criteria_set"):
+        criteria_set = recognition.criteria_set
+        assert criteria_set.decision_date <= recognition.decision_date <= criteria_set.effective_until
+
+
+def test_a_rerun_moves_demo_recognitions_left_under_the_2016_2020_set(demo_loaded):
+    """A database loaded by the earlier demo had its 2014-2016 recognitions under QĐ 1980."""
+    earlier = Recognition.objects.filter(criteria_set__code=EARLIER_SET_CODE)
+    moved = list(earlier.values_list("pk", flat=True)[:5])
+    Recognition.objects.filter(pk__in=moved).update(criteria_set=CriteriaSet.objects.get(code=SET_CODE))
+    count = Recognition.objects.count()
+    assert demo_assessments_load().recognitions == 0
+    assert Recognition.objects.count() == count
+    assert set(earlier.values_list("pk", flat=True)) >= set(moved)
+    assert Recognition.history.filter(id__in=moved, history_type="~").count() == 5
     criteria_set = CriteriaSet.objects.get(code=SET_CODE)
     indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set).count()
     assert IndicatorValue.objects.count() == 2 * 121 * indicators
@@ -105,17 +135,36 @@ def test_every_demo_row_is_flagged_approved_and_complete(demo_loaded):
 
 
 def test_many_communes_recognised_in_2014_2016_miss_criteria_of_the_2016_2020_set(demo_loaded, leader):
-    criteria_set = CriteriaSet.objects.get(code=SET_CODE)
     rows = recognition_recheck(
         visible=unit_scope(leader),
-        older_set=criteria_set,
-        newer_set=criteria_set,
+        older_set=CriteriaSet.objects.get(code=EARLIER_SET_CODE),
+        newer_set=CriteriaSet.objects.get(code=SET_CODE),
         period=ReportingPeriod.objects.get(code="2020-h1"),
         recognised_from=2014,
         recognised_until=2016,
     )
     assert len(rows) == 48
+    assert all(row.assessment is not None for row in rows)
     assert sum(1 for row in rows if row.unmet) > len(rows) // 2
+
+
+def test_the_default_recheck_lists_the_communes_recognised_under_qd_491(demo_loaded, client, leader):
+    client.force_login(leader)
+    response = client.get(reverse("recognition-recheck"))
+    context = response.context
+    assert context["older"].code == EARLIER_SET_CODE
+    assert context["newer"].code == SET_CODE
+    assert context["period"].code == "2020-h1"
+    assert context["notices"] == []
+    rows = context["rows"]
+    assert len(rows) == 48
+    assert {row.recognition.decision_date.year for row in rows} == {2014, 2015, 2016}
+    assert context["count_unmet"] == sum(1 for row in rows if row.unmet) > 24
+    assert context["count_unassessed"] == 0
+    page = response.content.decode()
+    lagging = next(row for row in rows if row.unmet)
+    assert lagging.commune.name in page
+    assert f"{lagging.unmet[0].number}. {lagging.unmet[0].name}" in page
 
 
 def test_the_demo_loads_in_a_few_seconds_and_twice_changes_nothing(demo_loaded):

@@ -410,6 +410,41 @@ def test_recognition_create_refuses_a_decision_date_in_the_future():
     assert list(caught.value.message_dict) == ["decision_date"]
 
 
+def test_recognition_create_refuses_a_date_outside_the_sets_time_and_names_the_field():
+    criteria_set = make_set("test-3", 3)
+    criteria_set.decision_date = D(2016, 10, 17)
+    criteria_set.effective_until = D(2020, 12, 31)
+    criteria_set.save()
+    with pytest.raises(ValidationError) as caught:
+        _create(decision_date=D(2015, 6, 1))
+    assert list(caught.value.message_dict) == ["decision_date"]
+    assert "17/10/2016" in caught.value.message_dict["decision_date"][0]
+    with pytest.raises(ValidationError) as caught:
+        _create(decision_date=D(2021, 1, 4))
+    assert list(caught.value.message_dict) == ["decision_date"]
+    assert "31/12/2020" in caught.value.message_dict["decision_date"][0]
+    # The first and the last day are fine.
+    assert _create(decision_date=D(2016, 10, 17)).decision_date == D(2016, 10, 17)
+    assert _create(unit=xa_of("171")[1], decision_date=D(2020, 12, 31)).decision_date == D(2020, 12, 31)
+
+
+def test_a_recognition_form_outside_the_sets_time_is_refused_in_vietnamese(client, data, coordinator):
+    data["set"].decision_date = D(2016, 10, 17)
+    data["set"].effective_until = D(2020, 12, 31)
+    data["set"].save()
+    client.force_login(coordinator)
+    page = client.post(reverse("recognition-create"), _form_data(data, decision_date="20/05/2015")).content
+    assert "Ngày quyết định: Ngày quyết định không được trước ngày ban hành Set test-3 (17/10/2016)." in (
+        page.decode()
+    )
+    page = client.post(reverse("recognition-create"), _form_data(data, decision_date="04/01/2021")).content
+    assert (
+        "Ngày quyết định: Ngày quyết định không được sau ngày cuối cùng áp dụng Set test-3 (31/12/2020)."
+        in (page.decode())
+    )
+    assert not Recognition.objects.filter(decision_number="77/QĐ-UBND").exists()
+
+
 def test_recognition_create_needs_a_decision_number():
     make_set("test-3", 3)
     with pytest.raises(ValidationError) as caught:
@@ -535,6 +570,53 @@ def test_the_recheck_page_lists_unmet_criteria(client, data, leader):
     assert data["communes"]["c"].name in page
     assert "2. Criterion 2" in page
     assert data["communes"]["d"].name not in page
+
+
+def test_the_recheck_page_defaults_to_the_older_set_of_the_recognitions(client, data, leader):
+    """Older: the set the communes were recognised under; newer: the set of the latest
+    period's approved assessments; never the same set."""
+    client.force_login(leader)
+    response = client.get(reverse("recognition-recheck"))
+    assert response.context["period"] == data["period"]
+    assert response.context["newer"] == data["set"]
+    assert response.context["older"] == data["older"]
+    assert response.context["notices"] == []
+    assert [row.commune for row in response.context["rows"]] == [data["communes"]["a"], data["communes"]["c"]]
+    # Choosing only the older set keeps the period's set as the newer one.
+    response = client.get(reverse("recognition-recheck"), {"older": "test-old"})
+    assert (response.context["older"], response.context["newer"]) == (data["older"], data["set"])
+
+
+def test_the_recheck_page_prefers_the_qd_491_set_when_it_has_recognitions(client, data, leader):
+    earliest = make_set("test-earliest", 3)
+    earliest.effective_from = D(2000, 1, 1)
+    earliest.save()
+    qd_491 = CriteriaSet.objects.create(
+        code="qd-491-2009", name="Bộ tiêu chí 2010-2015", level="standard", effective_from=D(2009, 4, 16)
+    )
+    client.force_login(leader)
+    # Neither has a recognition yet: the older set stays the one the communes were recognised under.
+    assert client.get(reverse("recognition-recheck")).context["older"] == data["older"]
+    recognise(xa_of("171")[8], RecognitionLevel.STANDARD, earliest, D(2012, 6, 1))
+    assert client.get(reverse("recognition-recheck")).context["older"] == earliest  # the oldest set
+    recognise(xa_of("171")[9], RecognitionLevel.STANDARD, qd_491, D(2015, 6, 1))
+    response = client.get(reverse("recognition-recheck"))
+    assert response.context["older"] == qd_491
+    assert [row.commune for row in response.context["rows"]] == [xa_of("171")[9]]
+
+
+def test_the_recheck_page_refuses_one_set_as_both_in_vietnamese(client, data, leader):
+    client.force_login(leader)
+    response = client.get(reverse("recognition-recheck"), {"older": "test-3", "newer": "test-3"})
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    page = response.content.decode()
+    assert "Không thể rà soát lại các xã được công nhận theo Set test-3 bằng chính bộ tiêu chí đó" in page
+    assert "Hãy chọn hai bộ tiêu chí khác nhau." in page
+    # The same when only the older set is chosen and the period's set is that set.
+    response = client.get(reverse("recognition-recheck"), {"older": "test-3"})
+    assert response.context["rows"] == []
+    assert len(response.context["notices"]) == 1
 
 
 def test_the_recheck_page_survives_bad_years(client, data, leader):
