@@ -79,7 +79,12 @@ def assessment_actions(*, user, assessment: Assessment) -> frozenset[Action]:
 def refusal_reason(*, user, assessment: Assessment, action: Action) -> str:
     """Why ``action`` is not open to ``user`` now, and who can act, in the user's language."""
     today = timezone.localdate()
-    if action in {Action.EDIT, Action.SUBMIT} and assessment.period.is_locked_on(today):
+    is_coordinator = Role.COORDINATOR.value in acting_roles(user)
+    if (
+        action in {Action.EDIT, Action.SUBMIT}
+        and assessment.period.is_locked_on(today)
+        and not is_coordinator
+    ):
         return _(
             "The period was locked on %(day)s: only a provincial coordinator can change this assessment."
         ) % {"day": formats.date_format(assessment.period.lock_date, "SHORT_DATE_FORMAT")}

@@ -525,3 +525,17 @@ def test_a_set_whose_criteria_have_no_indicators_yet_cannot_be_used(coordinator,
             "Bộ thử chưa đầy đủ: tiêu chí 3 chưa có chỉ tiêu. Điều phối viên cấp tỉnh cần bổ sung trước."
         ]
     }
+
+
+def test_a_coordinator_is_told_an_approved_locked_assessment_needs_reopening(
+    client, draft, dai_tu_officer, coordinator, small_set, frozen_time
+):
+    assessment_transition(user=dai_tu_officer, assessment=draft, action=Action.SUBMIT, version=1)
+    assessment_transition(user=coordinator, assessment=draft, action=Action.APPROVE, version=2)
+    frozen_time.move_to(AFTER_LOCK)
+    client.force_login(coordinator)
+    page = client.get(reverse("assessment-detail", args=[draft.pk])).content.decode()
+    assert "Phiếu đã được duyệt và khóa. Điều phối viên cấp tỉnh có thể mở lại, kèm lý do." in page
+    client.force_login(dai_tu_officer)
+    page = client.get(reverse("assessment-detail", args=[draft.pk])).content.decode()
+    assert "Kỳ báo cáo đã khóa sổ ngày 14/08/2020: chỉ Điều phối viên cấp tỉnh được sửa phiếu này." in page
