@@ -29,17 +29,6 @@ def comparison_symbol(comparison: str) -> str:
     return COMPARISON_SYMBOLS.get(comparison, "")
 
 
-def trim_decimal(value: Decimal | None) -> Decimal | None:
-    """``value`` without trailing fractional zeros and never in exponent form:
-    26.70 -> 26.7, 36.00 -> 36, 100.00 -> 100; None stays None."""
-    if value is None:
-        return None
-    normalized = value.normalize()
-    if normalized.as_tuple().exponent > 0:
-        normalized = normalized.quantize(Decimal(1))
-    return normalized
-
-
 def decimal_places(value: Decimal) -> int:
     """How many fractional digits ``value`` carries (26.7 -> 1, 26.70 -> 2, 36 -> 0)."""
     exponent = value.as_tuple().exponent

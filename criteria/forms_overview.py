@@ -83,7 +83,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         label = f"{obj.name} — {obj.parent.name}" if obj.parent else obj.name
         if obj.valid_until:
-            label += " " + str(_("(closed on %(day)s)") % {"day": obj.valid_until.strftime("%d/%m/%Y")})
+            label += " " + str(_("(in force until %(day)s)") % {"day": obj.valid_until.strftime("%d/%m/%Y")})
         return label
 
 

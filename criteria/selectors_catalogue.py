@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Agency, AgencyKind
-from criteria.catalogue import comparison_symbol, trim_decimal
+from criteria.catalogue import comparison_symbol
 from criteria.models import (
     CommuneGroup,
     Comparison,
@@ -23,6 +23,7 @@ from criteria.models import (
     Indicator,
     IndicatorGroupTarget,
 )
+from ntm_portal.numbers import trim_decimal
 
 # A numeric indicator whose target nobody has set yet (see Indicator.needs_target).
 _NEEDS_TARGET = Q(criteria__indicators__target__isnull=True) & ~Q(

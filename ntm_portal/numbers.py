@@ -37,3 +37,14 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(value)
     except InvalidOperation:
         raise NumberFormatError(text) from None
+
+
+def trim_decimal(value: Decimal | None) -> Decimal | None:
+    """``value`` without trailing fractional zeros and never in exponent form:
+    26.70 -> 26.7, 36.00 -> 36, 100.00 -> 100; None stays None."""
+    if value is None:
+        return None
+    normalized = value.normalize()
+    if normalized.as_tuple().exponent > 0:
+        normalized = normalized.quantize(Decimal(1))
+    return normalized

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import is_coordinator
 from communes.models import UnitLevel
-from criteria.catalogue import trim_decimal
 from criteria.forms_catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
 from criteria.models import Comparison
 from criteria.selectors_catalogue import (
@@ -39,6 +38,7 @@ from criteria.services_catalogue import (
     indicator_set_target,
 )
 from ntm_portal.forms import add_service_errors
+from ntm_portal.numbers import trim_decimal
 
 TEMPLATE_DIR = "criteria/catalogue/"
 

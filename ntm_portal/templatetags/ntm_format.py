@@ -5,15 +5,13 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
+from ntm_portal.numbers import trim_decimal
+
 register = template.Library()
 
 
 def _normalized(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    number = Decimal(str(value)).normalize()
-    # normalize() writes 100 as 1E+2; quantize back to an integer exponent for display.
-    return number.quantize(Decimal(1)) if number == number.to_integral() else number
+    return None if value is None or value == "" else trim_decimal(Decimal(str(value)))
 
 
 @register.filter

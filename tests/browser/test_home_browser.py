@@ -103,3 +103,13 @@ def test_search_as_you_type_finds_dong_hy_without_accents(page, live_server, loa
     assert page.locator("#results").count() == 1  # swapped, not nested
     assert "Huyện Đồng Hỷ" in page.locator("#results").inner_text()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+
+def test_the_api_documentation_renders_under_the_content_security_policy(page, live_server, loaded_db):
+    page.goto(live_server.url + "/login/?next=/api/v1/docs/")
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/api/v1/docs/")
+    page.wait_for_selector("#swagger-ui .swagger-ui")
+    assert page.console_errors == []

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Agency
 from communes.models import AdministrativeUnit
-from criteria.catalogue import comparison_symbol, trim_decimal, year_periods
+from criteria.catalogue import comparison_symbol, year_periods
 from criteria.models import (
     CommuneGroup,
     CriteriaSet,
@@ -32,6 +32,7 @@ from criteria.services_catalogue import (
     indicator_set_target,
     periods_ensure,
 )
+from ntm_portal.numbers import trim_decimal
 
 pytestmark = pytest.mark.django_db
 
