@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Notification
-from accounts.roles import Role, user_roles
+from accounts.roles import Role, is_coordinator, user_roles
 from accounts.scope import unit_scope
 from criteria import evaluation
 from criteria.models import (
@@ -79,11 +79,10 @@ def assessment_actions(*, user, assessment: Assessment) -> frozenset[Action]:
 def refusal_reason(*, user, assessment: Assessment, action: Action) -> str:
     """Why ``action`` is not open to ``user`` now, and who can act, in the user's language."""
     today = timezone.localdate()
-    is_coordinator = Role.COORDINATOR.value in acting_roles(user)
     if (
         action in {Action.EDIT, Action.SUBMIT}
         and assessment.period.is_locked_on(today)
-        and not is_coordinator
+        and not is_coordinator(user)
     ):
         return _(
             "The period was locked on %(day)s: only a provincial coordinator can change this assessment."
@@ -186,12 +185,15 @@ def _save(assessment: Assessment, user, fields: list[str]) -> None:
     assessment.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def starts_assessments(user) -> bool:
+    """Whether ``user``'s role opens assessments: a district officer or a coordinator."""
+    return bool({Role.COORDINATOR, Role.DISTRICT_OFFICER} & user_roles(user))
+
+
 def may_start_assessment(user, commune) -> bool:
-    """Whether ``user`` may open an assessment of ``commune``: a district officer or
-    coordinator whose change scope holds it."""
-    return bool({Role.COORDINATOR.value, Role.DISTRICT_OFFICER.value} & acting_roles(user)) and (
-        unit_scope(user, for_change=True).filter(pk=commune.pk).exists()
-    )
+    """Whether ``user`` may open an assessment of ``commune``: a role that starts them
+    (:func:`starts_assessments`) and a change scope that holds the commune."""
+    return starts_assessments(user) and unit_scope(user, for_change=True).filter(pk=commune.pk).exists()
 
 
 @transaction.atomic
@@ -204,7 +206,7 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
         raise OutOfScope
     if not may_start_assessment(user, commune):
         raise WorkflowRefused(_("Only district officers and provincial coordinators start assessments."))
-    if period.is_locked_on(timezone.localdate()) and Role.COORDINATOR.value not in acting_roles(user):
+    if period.is_locked_on(timezone.localdate()) and not is_coordinator(user):
         raise WorkflowRefused(
             _("The period was locked on %(day)s: only a provincial coordinator can change this assessment.")
             % {"day": formats.date_format(period.lock_date, "SHORT_DATE_FORMAT")}
@@ -361,8 +363,7 @@ def assessment_comment(*, user, assessment: Assessment, criterion: Criterion, te
         raise ValidationError({"text": _("Write the comment.")})
     if criterion.criteria_set_id != assessment.criteria_set_id:
         raise ValidationError({"criterion": _("This criterion is not in the assessment's set.")})
-    roles = acting_roles(user)
-    if Role.COORDINATOR.value not in roles and criterion.responsible_agency_id != user.agency_id:
+    if not is_coordinator(user) and criterion.responsible_agency_id != user.agency_id:
         raise WorkflowRefused(_("You can comment only on the criteria your department answers for."))
     return AssessmentComment.objects.create(
         assessment=assessment, criterion=criterion, author=user, text=text

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Role
+from accounts.roles import is_coordinator
 from accounts.scope import get_unit_or_404, unit_scope
 from criteria import evaluation
 from criteria.forms import AssessmentCreateForm, AssessmentFilterForm, CommentForm, ReasonForm, read_values
@@ -24,7 +24,6 @@ from criteria.selectors_assessments import (
 from criteria.services import (
     StaleAssessment,
     WorkflowRefused,
-    acting_roles,
     assessment_actions,
     assessment_comment,
     assessment_create,
@@ -32,6 +31,7 @@ from criteria.services import (
     assessment_update_values,
     indicator_target,
     refusal_reason,
+    starts_assessments,
     validate_value,
 )
 from criteria.workflow import Action
@@ -61,7 +61,7 @@ def assessment_list_view(request):
         criteria_set=filters.get("criteria_set"),
         status=filters.get("status"),
     )
-    may_start = bool({Role.COORDINATOR.value, Role.DISTRICT_OFFICER.value} & acting_roles(request.user))
+    may_start = starts_assessments(request.user)
     return render(
         request,
         "criteria/assessments/list.html",
@@ -120,7 +120,7 @@ def _sheet_context(request, assessment, *, errors=None, posted=None):
         "can_edit": Action.EDIT in actions,
         "blocked": blocked,
         "errors": errors,
-        "is_coordinator": Role.COORDINATOR.value in acting_roles(request.user),
+        "is_coordinator": is_coordinator(request.user),
         "user_agency_id": request.user.agency_id,
     }
 

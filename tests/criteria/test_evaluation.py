@@ -76,3 +76,10 @@ def test_the_standard_needs_every_criterion():
     summary = summarize([True] * 18 + [False])
     assert (summary.met, summary.total, summary.meets_standard) == (18, 19, False)
     assert not summarize([]).meets_standard
+
+
+def test_the_pure_outcomes_are_the_stored_ones():
+    # evaluation.py is pure; the model's choices carry the labels of the same values.
+    from criteria.models import Outcome as StoredOutcome
+
+    assert {outcome.value for outcome in Outcome} == set(StoredOutcome.values)

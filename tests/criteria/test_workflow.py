@@ -38,3 +38,12 @@ def test_roles_add_up():
 def test_an_unknown_state_is_an_error():
     with pytest.raises(ValueError):
         allowed_actions("archived", {C}, locked=False)
+
+
+def test_the_tables_role_and_state_keys_are_the_portals():
+    # workflow.py is pure and spells the keys itself; they must stay those of the models.
+    from accounts.roles import Role
+    from criteria.models import AssessmentStatus
+
+    assert set(ROLES) == set(Role.values)
+    assert set(STATES) == set(AssessmentStatus.values)
