@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, User
 from accounts.roles import Role
@@ -76,3 +77,8 @@ def demo_users_ensure() -> list[tuple[DemoUser, bool]]:
             user.groups.add(Group.objects.get(name=demo.role.value))
         results.append((demo, created))
     return results
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread notification of ``user`` as read now; return how many were."""
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

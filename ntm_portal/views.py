@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kombu import Connection
 
 from accounts.scope import get_unit_or_404, unit_scope
+from accounts.services import notifications_mark_read
 from communes.gso_source import LAST_DAY_BEFORE_REFORM, REFORM_DATE
 from communes.models import UnitLevel
 from communes.selectors import (
@@ -179,7 +180,7 @@ def notifications(request):
     """The user's notifications, newest first; a POST marks them all read."""
     rows = request.user.notifications.all()
     if request.method == "POST":
-        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user)
         return redirect("notifications")
     return render(request, "portal/notifications.html", {"rows": rows[:200]})
 

@@ -144,3 +144,16 @@ def test_dai_tu_officer_sees_successors_outside_scope_as_text_not_links(client, 
     page = client.get(reverse("unit-detail", args=[old.pk])).content.decode()
     assert successor.name in page
     assert reverse("unit-detail", args=[successor.pk]) not in page
+
+
+def test_mark_all_as_read_clears_the_bell(client, dai_tu_officer, coordinator):
+    from accounts.models import Notification
+
+    Notification.objects.create(recipient=dai_tu_officer, message="Phiếu bị trả lại", link="/")
+    Notification.objects.create(recipient=coordinator, message="Của người khác", link="/")
+    client.force_login(dai_tu_officer)
+    assert 'badge text-bg-danger">1</span>' in client.get(reverse("notifications")).content.decode()
+    assert client.post(reverse("notifications")).status_code == 302
+    assert not dai_tu_officer.notifications.filter(read_at__isnull=True).exists()
+    assert coordinator.notifications.filter(read_at__isnull=True).count() == 1
+    assert 'badge text-bg-danger">' not in client.get(reverse("notifications")).content.decode()
