@@ -68,7 +68,7 @@ check: $(VENV)/.installed-dev
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(MANAGE) compilemessages -l vi --ignore=.venv
 
 clean:

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Notification
 from accounts.roles import Role, is_coordinator, user_roles
@@ -78,15 +78,8 @@ def assessment_actions(*, user, assessment: Assessment) -> frozenset[Action]:
 
 def refusal_reason(*, user, assessment: Assessment, action: Action) -> str:
     """Why ``action`` is not open to ``user`` now, and who can act, in the user's language."""
-    today = timezone.localdate()
-    if (
-        action in {Action.EDIT, Action.SUBMIT}
-        and assessment.period.is_locked_on(today)
-        and not is_coordinator(user)
-    ):
-        return _(
-            "The period was locked on %(day)s: only a provincial coordinator can change this assessment."
-        ) % {"day": formats.date_format(assessment.period.lock_date, "SHORT_DATE_FORMAT")}
+    if action in {Action.EDIT, Action.SUBMIT} and (refusal := period_lock_refusal(user, assessment.period)):
+        return refusal
     if assessment.status == AssessmentStatus.APPROVED:
         return _(
             "This assessment is approved and locked. A provincial coordinator can reopen it, giving a reason."
@@ -196,6 +189,32 @@ def may_start_assessment(user, commune) -> bool:
     return starts_assessments(user) and unit_scope(user, for_change=True).filter(pk=commune.pk).exists()
 
 
+def period_lock_refusal(user, period: ReportingPeriod) -> str | None:
+    """Why ``user`` may not change assessments of ``period`` today (it was locked and the
+    user is not a coordinator), or None."""
+    if period.is_locked_on(timezone.localdate()) and not is_coordinator(user):
+        return _(
+            "The period was locked on %(day)s: only a provincial coordinator can change this assessment."
+        ) % {"day": formats.date_format(period.lock_date, "SHORT_DATE_FORMAT")}
+    return None
+
+
+def incomplete_set_refusal(criteria_set) -> str | None:
+    """Why no assessment can be started under ``criteria_set`` (criteria without
+    indicators, or no criteria at all), or None."""
+    empty = list(
+        criteria_set.criteria.filter(indicators__isnull=True)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if empty or not criteria_set.criteria.exists():
+        return _(
+            "%(set)s is not complete: criteria %(numbers)s have no indicators yet. "
+            "A provincial coordinator must add them first."
+        ) % {"set": criteria_set, "numbers": ", ".join(map(str, empty)) or "—"}
+    return None
+
+
 @transaction.atomic
 def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -> Assessment:
     """Open a draft assessment of ``commune`` for ``period`` under ``criteria_set``, with
@@ -206,30 +225,14 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
         raise OutOfScope
     if not may_start_assessment(user, commune):
         raise WorkflowRefused(_("Only district officers and provincial coordinators start assessments."))
-    if period.is_locked_on(timezone.localdate()) and not is_coordinator(user):
-        raise WorkflowRefused(
-            _("The period was locked on %(day)s: only a provincial coordinator can change this assessment.")
-            % {"day": formats.date_format(period.lock_date, "SHORT_DATE_FORMAT")}
-        )
+    if refusal := period_lock_refusal(user, period):
+        raise WorkflowRefused(refusal)
     if not commune.is_assessed or not (commune.is_valid_on(period.start) or commune.is_valid_on(period.end)):
         raise ValidationError(
             {"commune": _("Only a rural commune (xã) in force during the period is assessed.")}
         )
-    empty = list(
-        criteria_set.criteria.filter(indicators__isnull=True)
-        .order_by("number")
-        .values_list("number", flat=True)
-    )
-    if empty or not criteria_set.criteria.exists():
-        raise ValidationError(
-            {
-                "criteria_set": _(
-                    "%(set)s is not complete: criteria %(numbers)s have no indicators yet. "
-                    "A provincial coordinator must add them first."
-                )
-                % {"set": criteria_set, "numbers": ", ".join(map(str, empty)) or "—"}
-            }
-        )
+    if refusal := incomplete_set_refusal(criteria_set):
+        raise ValidationError({"criteria_set": refusal})
     if Assessment.objects.filter(commune=commune, period=period, criteria_set=criteria_set).exists():
         raise ValidationError(
             {
@@ -286,7 +289,10 @@ def assessment_update_values(
     any value is invalid), and :class:`StaleAssessment` if ``version`` is not current.
     """
     _check(user, assessment, Action.EDIT)
-    stored = {v.indicator_id: v for v in assessment.values.select_related("indicator")}
+    stored = {
+        v.indicator_id: v
+        for v in assessment.values.select_related("indicator").prefetch_related("indicator__group_targets")
+    }
     errors = {}
     for indicator_id, value in values.items():
         if indicator_id not in stored:
@@ -298,13 +304,27 @@ def assessment_update_values(
     if errors:
         raise ValidationError(errors)
     _claim_version(user, assessment, version)
+    changed = []
     for indicator_id, value in values.items():
         row = stored[indicator_id]
         if (row.number, row.achieved, row.evidence) != (value.number, value.achieved, value.evidence):
             row.number, row.achieved, row.evidence = value.number, value.achieved, value.evidence
-            row._history_user = user
-            row._change_reason = str(assessment.version)
-            row.save(update_fields=["number", "achieved", "evidence"])
+            row.outcome = evaluation.evaluate_indicator(
+                comparison=row.indicator.comparison,
+                target=indicator_target(row.indicator, assessment),
+                number=row.number,
+                achieved=row.achieved,
+            )
+            changed.append(row)
+    # One UPDATE per value and one history INSERT for them all; the change reason is the
+    # version the save produced (changes_since reads it).
+    bulk_update_with_history(
+        changed,
+        IndicatorValue,
+        ["number", "achieved", "evidence", "outcome"],
+        default_user=user,
+        default_change_reason=str(assessment.version),
+    )
     recompute(assessment, user=user)
     _save(assessment, user, ["criteria_met", "criteria_total", "meets_standard"])
     return assessment

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("criteria.urls_catalogue")),
     path("", include("criteria.urls_overview")),
     path("", include("criteria.urls_assessments")),
+    path("", include("criteria.urls_exports")),
+    path("", include("criteria.urls_reports")),
 ]

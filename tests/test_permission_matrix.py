@@ -95,6 +95,17 @@ def _assessment_submit():
     return [_assessment().pk, "submit"]
 
 
+def _upload_pk():
+    """An upload (with nothing to import) by Đại Từ's district officer."""
+    from accounts.models import User
+    from criteria.models import ReportUpload
+
+    owner, _created = User.objects.get_or_create(username="daitu_officer")
+    return [ReportUpload.objects.create(uploaded_by=owner, filename="x.xlsx", data=b"", status="ready").pk]
+
+
+REPORTERS_ONLY = {"coordinator": 200, "dai_tu_officer": 200, "phu_binh_officer": 200, "*": 403}
+
 READ_ONLY_ROLES = {"department_officer": 302, "leader": 302, "api_client_user": 302}
 
 # (url name, args factory, method, {persona: expected status}[, POST data])
@@ -194,6 +205,48 @@ MATRIX = [
         {"anonymous": 302, "phu_binh_officer": 404, "leader": 404, "api_client_user": 404, "*": 302},
         {"commune": "0", "period": "2020-h1", "criteria_set": "matrix"},
     ),
+    # Excel round trip (issue 4): district officers and coordinators only (403 for the
+    # others); a bad query or an empty upload form answers 400; an upload is its
+    # uploader's alone (404 for everyone else).
+    ("report-index", None, "get", {"anonymous": 302, **REPORTERS_ONLY}),
+    (
+        "report-template",
+        None,
+        "get",
+        {
+            "anonymous": 302,
+            **REPORTERS_ONLY,
+            "coordinator": 400,
+            "dai_tu_officer": 400,
+            "phu_binh_officer": 400,
+        },
+    ),
+    (
+        "report-upload-create",
+        None,
+        "post",
+        {
+            "anonymous": 302,
+            **REPORTERS_ONLY,
+            "coordinator": 400,
+            "dai_tu_officer": 400,
+            "phu_binh_officer": 400,
+        },
+        {},
+    ),
+    ("report-upload", _upload_pk, "get", {"anonymous": 302, "dai_tu_officer": 200, "*": 404}),
+    ("report-upload-progress", _upload_pk, "get", {"anonymous": 302, "dai_tu_officer": 200, "*": 404}),
+    # Nothing to import in the upload: its uploader is told so on the page (302).
+    ("report-upload-confirm", _upload_pk, "post", {"anonymous": 302, "dai_tu_officer": 302, "*": 404}, {}),
+    # Exports (issue 4): everyone signed in downloads inside their scope (Phú Bình's officer
+    # gets a file without Đại Từ's commune); GET only. The lambda makes the period and set
+    # the files default to (the draft assessment of _assessment) and names no URL argument.
+    ("export-summary", lambda: _assessment() and None, "get", {"anonymous": 302, "*": 200}),
+    ("export-values", lambda: _assessment() and None, "get", {"anonymous": 302, "*": 200}),
+    ("export-values-csv", lambda: _assessment() and None, "get", {"anonymous": 302, "*": 200}),
+    ("export-summary", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
+    ("export-values", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
+    ("export-values-csv", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
 ]
 COVERED = {row[0] for row in MATRIX}
 # URL names that belong to Django or libraries and are covered through their index.

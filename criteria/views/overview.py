@@ -21,8 +21,8 @@ from criteria.forms_overview import OverviewFilterForm, RecheckFilterForm, Recog
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
 from criteria.selectors import (
     default_criteria_set,
+    default_period,
     default_recheck_older_set,
-    periods_with_approved,
     province_overview,
     recognition_recheck,
     recognitions_in_scope,
@@ -43,14 +43,6 @@ def _field_notices(form) -> list[str]:
     ]
 
 
-def _default_period(visible) -> ReportingPeriod | None:
-    """The latest period with an approved assessment in scope; else the latest period."""
-    return (
-        periods_with_approved(visible=visible).first()
-        or ReportingPeriod.objects.order_by("-end", "-start").first()
-    )
-
-
 @login_required
 @require_GET
 def overview(request):
@@ -58,7 +50,7 @@ def overview(request):
     visible = unit_scope(request.user)
     form = OverviewFilterForm(request.GET)
     form.is_valid()
-    period = form.cleaned_data.get("period") or _default_period(visible)
+    period = form.cleaned_data.get("period") or default_period(visible=visible)
     criteria_set = form.cleaned_data.get("set") or default_criteria_set(visible=visible, period=period)
     result = None
     if period is not None and criteria_set is not None:
@@ -102,7 +94,7 @@ def recognition_recheck_view(request):
     form.is_valid()
     data = form.cleaned_data
     notices = _field_notices(form)
-    period = data.get("period") or _default_period(visible)
+    period = data.get("period") or default_period(visible=visible)
     newer = data.get("newer") or default_criteria_set(visible=visible, period=period)
     older = data.get("older") or default_recheck_older_set(visible=visible, newer_set=newer)
     rows = []

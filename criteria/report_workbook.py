@@ -1,0 +1,456 @@
+"""The Excel round trip of criteria reports: build a district's (or the province's)
+template and read a filled one back. Pure: plain data in, bytes or plain data out; no
+models and no queries (``criteria.selectors_reports`` builds the :class:`Layout` from the
+database, ``criteria.services_reports`` decides what the values change).
+
+**The template** has three sheets:
+
+* the data sheet ("Số liệu"): rows 1-2 are the header (row 1 the criterion, merged over its
+  columns; row 2 the indicator code, name and unit); column A the commune's GSO code,
+  column B its name, one row per xã from row 3; one column per indicator, and for a
+  numeric indicator whose target nobody has set yet (judged by the appraiser, see
+  :mod:`criteria.evaluation`) a second column for the appraiser's Đạt / Không đạt. Cells
+  hold the portal's current values; Đạt / Không đạt cells have a drop-down list; the
+  sheet is protected (no password: it guards against slips, not people) with the value
+  cells unlocked, and the workbook's structure is locked;
+* an instructions sheet in the user's language (Vietnamese by default);
+* a very hidden metadata sheet: template version, criteria set, period, unit (code and
+  id), the data sheet's name and a checksum of the structure (version, set and column
+  keys), so a template made before a coordinator changed the set is refused.
+
+**Reading** (:func:`read_meta`, then :func:`read_rows`) refuses a file that is not one of
+our templates, an older template version or a changed structure
+(:class:`~criteria.spreadsheet.SpreadsheetRefused`), and reads each row into a
+:class:`RowValues` whose errors name sheet, row, column and commune. How cells are read
+(decimal commas, percents, Đạt in any spelling, formulas) is :mod:`criteria.spreadsheet`.
+A blank cell means "no change": the upload never erases a stored value (the web form does).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from io import BytesIO
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from criteria.spreadsheet import (
+    CellError,
+    SpreadsheetRefused,
+    header_map,
+    is_percent_format,
+    iter_rows,
+    located,
+    read_achieved,
+    read_number,
+    read_percent,
+    read_text,
+)
+from ntm_portal.downloads import set_text
+from ntm_portal.templatetags.ntm_format import decimal_vi
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "ntm_meta"
+HEADER_ROWS = 2
+CODE_COLUMN, NAME_COLUMN, FIRST_VALUE_COLUMN = 1, 2, 3
+COMMUNE_CODE_DIGITS = 5  # GSO commune codes: "05443"; Excel drops the leading zero of 5443
+ACHIEVED_TEXT = {True: "Đạt", False: "Không đạt"}
+
+_HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+class Field(StrEnum):
+    """What a column holds: a number, a percent (0-100), the Đạt / Không đạt of a yes/no
+    indicator, or the appraiser's Đạt / Không đạt of a numeric indicator with no target.
+    ``number`` and ``percent`` go to ``IndicatorValue.number``, the others to ``achieved``."""
+
+    NUMBER = "number"
+    PERCENT = "percent"
+    ACHIEVED = "achieved"
+    JUDGEMENT = "judgement"
+
+    @property
+    def is_mark(self) -> bool:
+        return self in (Field.ACHIEVED, Field.JUDGEMENT)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One value column of the data sheet."""
+
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    criterion_number: int
+    criterion_name: str
+    field: Field
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator_code}|{self.field}"
+
+    @property
+    def heading(self) -> str:
+        """Row 2's text; it always starts with the indicator code and a space."""
+        if self.field == Field.JUDGEMENT:
+            return f"{self.indicator_code} " + _("appraiser's conclusion (Đạt / Không đạt)")
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"{self.indicator_code} {self.indicator_name}{unit}"
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A row of the template: the unit's id, GSO code and name."""
+
+    unit_id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a template holds: which set, period and unit (district or province), its
+    columns in order and its communes in order."""
+
+    criteria_set_code: str
+    criteria_set_name: str
+    period_code: str
+    period_name: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    columns: tuple[Column, ...]
+    communes: tuple[Commune, ...]
+
+    @property
+    def checksum(self) -> str:
+        """A hash of the structure: template version, criteria set and column keys."""
+        text = "\n".join([TEMPLATE_VERSION, self.criteria_set_code, *(c.key for c in self.columns)])
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
+    def data_sheet(self) -> str:
+        return _("Data")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the metadata sheet of an uploaded template says."""
+
+    version: str
+    criteria_set_code: str
+    period_code: str
+    unit_id: int | None
+    unit_code: str
+    data_sheet: str
+    checksum: str
+
+
+@dataclass
+class RowValues:
+    """One data row as read: ``values`` maps a column key to a Decimal (number, percent
+    0-100) or a bool (Đạt / Không đạt); blank cells are absent. ``errors`` are complete
+    sentences naming sheet, row, column and commune."""
+
+    row: int
+    code: str
+    name: str
+    values: dict[str, Decimal | bool] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+# --- Building the template ----------------------------------------------------------------
+
+
+def build_template(
+    layout: Layout, current: dict[tuple[int, str], Decimal | bool], *, generated_at: datetime
+) -> bytes:
+    """The .xlsx template of ``layout`` as bytes, prefilled with ``current`` (values by
+    ``(unit_id, column key)``: Decimal for numbers and percents, bool for Đạt / Không đạt)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = layout.data_sheet
+    _write_header(sheet, layout)
+    mark_list = DataValidation(
+        type="list",
+        formula1=f'"{ACHIEVED_TEXT[True]},{ACHIEVED_TEXT[False]}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Đạt / Không đạt"),
+        error=_("Choose Đạt or Không đạt from the list."),
+    )
+    sheet.add_data_validation(mark_list)
+    last_row = HEADER_ROWS + len(layout.communes)
+    for offset, commune in enumerate(layout.communes):
+        row = HEADER_ROWS + 1 + offset
+        set_text(sheet.cell(row, CODE_COLUMN), commune.code)
+        set_text(sheet.cell(row, NAME_COLUMN), commune.name)
+        for index, column in enumerate(layout.columns):
+            cell = sheet.cell(row, FIRST_VALUE_COLUMN + index)
+            value = current.get((commune.unit_id, column.key))
+            if isinstance(value, bool):
+                set_text(cell, ACHIEVED_TEXT[value])
+            elif value is not None:
+                cell.value = value
+            cell.protection = Protection(locked=False)
+            cell.border = _BORDER
+        sheet.cell(row, CODE_COLUMN).border = sheet.cell(row, NAME_COLUMN).border = _BORDER
+    for index, column in enumerate(layout.columns):
+        if column.field.is_mark and layout.communes:
+            letter = get_column_letter(FIRST_VALUE_COLUMN + index)
+            mark_list.add(f"{letter}{HEADER_ROWS + 1}:{letter}{last_row}")
+    sheet.freeze_panes = sheet.cell(HEADER_ROWS + 1, FIRST_VALUE_COLUMN)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # people may widen columns
+    sheet.protection.formatRows = False
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"1:{HEADER_ROWS}"
+    _write_instructions(workbook.create_sheet(_("Instructions")), layout, generated_at)
+    _write_meta(workbook.create_sheet(META_SHEET), layout, generated_at)
+    workbook.security = WorkbookProtection(lockStructure=True)
+    workbook.active = 0
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_header(sheet, layout: Layout) -> None:
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for column, text in ((CODE_COLUMN, _("Commune code")), (NAME_COLUMN, _("Commune"))):
+        set_text(sheet.cell(1, column), text)
+        sheet.merge_cells(start_row=1, end_row=HEADER_ROWS, start_column=column, end_column=column)
+    sheet.column_dimensions["A"].width = 11
+    sheet.column_dimensions["B"].width = 24
+    start = FIRST_VALUE_COLUMN
+    for index, column in enumerate(layout.columns):
+        number = FIRST_VALUE_COLUMN + index
+        set_text(sheet.cell(2, number), column.heading)
+        sheet.column_dimensions[get_column_letter(number)].width = 16
+        following = layout.columns[index + 1] if index + 1 < len(layout.columns) else None
+        if following is None or following.criterion_number != column.criterion_number:
+            set_text(sheet.cell(1, start), f"{column.criterion_number}. {column.criterion_name}")
+            if number > start:
+                sheet.merge_cells(start_row=1, end_row=1, start_column=start, end_column=number)
+            start = number + 1
+    for row in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
+        for cell in row:
+            cell.font, cell.alignment, cell.fill, cell.border = bold, wrap, _HEADER_FILL, _BORDER
+    sheet.row_dimensions[2].height = 90
+
+
+def _write_instructions(sheet, layout: Layout, generated_at: datetime) -> None:
+    lines = [
+        _("How to fill in this criteria report"),
+        "",
+        _("Unit: %(unit)s. Period: %(period)s. Criteria set: %(set)s.")
+        % {"unit": layout.unit_name, "period": layout.period_name, "set": layout.criteria_set_name},
+        _("Template version %(version)s, made on %(when)s.")
+        % {"version": TEMPLATE_VERSION, "when": date_format(generated_at, "SHORT_DATETIME_FORMAT")},
+        "",
+        _("1. Fill in the sheet “%(sheet)s”: one row per commune, one column per indicator.")
+        % {"sheet": layout.data_sheet},
+        _("2. Do not change column A (the commune code), the two header rows or the sheet names."),
+        _("3. Numbers: write them as usual, for example 17,23 or 1.234,5."),
+        _(
+            "4. Percentages: write 85 for 85 %; a cell formatted as a percentage that shows 85% is read as 85 too."
+        ),
+        _("5. Đạt / Không đạt: choose from the list in the cell."),
+        _("6. An empty cell leaves the portal's value as it is; to erase a value, use the assessment form."),
+        _("7. Formulas are allowed once the file is saved in Excel or LibreOffice: their results are read."),
+        _(
+            "8. Upload the file on the portal's page “Excel reports”. The portal shows what would change, "
+            "commune by commune, and saves nothing until you confirm."
+        ),
+        _(
+            "9. A commune whose assessment is submitted, approved or in a locked period is not changed; the "
+            "preview says why."
+        ),
+    ]
+    for row, line in enumerate(lines, start=1):
+        set_text(sheet.cell(row, 1), line)
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = 120
+    sheet.protection.sheet = True
+
+
+def _write_meta(sheet, layout: Layout, generated_at: datetime) -> None:
+    rows = [
+        ("template_version", TEMPLATE_VERSION),
+        ("criteria_set", layout.criteria_set_code),
+        ("period", layout.period_code),
+        ("unit_code", layout.unit_code),
+        ("unit_id", str(layout.unit_id)),
+        ("data_sheet", layout.data_sheet),
+        ("checksum", layout.checksum),
+        ("generated_at", generated_at.isoformat()),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        set_text(sheet.cell(row, 1), key)
+        set_text(sheet.cell(row, 2), value)
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True
+
+
+# --- Reading an upload ----------------------------------------------------------------------
+
+
+def not_a_template(filename: str) -> str:
+    return _(
+        "The file “%(name)s” is not a report template of the portal. Download the template for your "
+        "district and period from the page “Excel reports”, fill it in and upload it."
+    ) % {"name": filename}
+
+
+def read_meta(workbook, *, filename: str) -> Meta:
+    """The metadata of an uploaded template. Raises SpreadsheetRefused when the workbook
+    has no metadata sheet (not our template) or was made for another template version."""
+    if META_SHEET not in workbook.sheetnames:
+        raise SpreadsheetRefused(not_a_template(filename))
+    pairs = {}
+    for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2):
+        cells = [read_text(cell.value) for cell in row]
+        if len(cells) == 2 and cells[0]:
+            pairs[cells[0]] = cells[1]
+    if pairs.get("template_version") != TEMPLATE_VERSION:
+        raise SpreadsheetRefused(
+            _(
+                "The file “%(name)s” was made from template version %(found)s; the portal now reads version "
+                "%(version)s. Download a new template and copy your figures into it."
+            )
+            % {"name": filename, "found": pairs.get("template_version") or "?", "version": TEMPLATE_VERSION}
+        )
+    unit_id = pairs.get("unit_id", "")
+    return Meta(
+        version=pairs["template_version"],
+        criteria_set_code=pairs.get("criteria_set", ""),
+        period_code=pairs.get("period", ""),
+        unit_id=int(unit_id) if unit_id.isdigit() else None,
+        unit_code=pairs.get("unit_code", ""),
+        data_sheet=pairs.get("data_sheet", ""),
+        checksum=pairs.get("checksum", ""),
+    )
+
+
+def read_rows(workbook, meta: Meta, layout: Layout, *, filename: str, max_rows: int) -> list[RowValues]:
+    """Every data row of the upload, read against ``layout`` (built from the database for
+    ``meta``'s set, period and unit). Raises SpreadsheetRefused when the structure is not
+    the layout's: another checksum (the set changed since the download), a missing data
+    sheet, or a value column whose header is not the expected indicator's."""
+    if meta.checksum != layout.checksum:
+        raise SpreadsheetRefused(
+            _(
+                "The file “%(name)s” was made before the criteria set “%(set)s” changed (or its columns were "
+                "changed). Download a new template and copy your figures into it."
+            )
+            % {"name": filename, "set": layout.criteria_set_name}
+        )
+    if meta.data_sheet not in workbook.sheetnames:
+        raise SpreadsheetRefused(
+            _("The file “%(name)s” has no sheet “%(sheet)s”; do not rename the template's sheets.")
+            % {"name": filename, "sheet": meta.data_sheet}
+        )
+    sheet = workbook[meta.data_sheet]
+    _check_headers(sheet, layout)
+    rows = []
+    for number, cells in iter_rows(sheet, header_rows=HEADER_ROWS, max_rows=max_rows):
+        rows.append(_read_row(sheet.title, number, cells, layout.columns))
+    return rows
+
+
+def _check_headers(sheet, layout: Layout) -> None:
+    headers = header_map(sheet, HEADER_ROWS)
+    problems = []
+    for index, column in enumerate(layout.columns):
+        number = FIRST_VALUE_COLUMN + index
+        found = headers.get(number, ("", ""))[-1]
+        if found != column.heading and not found.startswith(f"{column.indicator_code} "):
+            problems.append(
+                located(
+                    sheet.title,
+                    HEADER_ROWS,
+                    number,
+                    _("indicator %(code)s was expected here, but the header says “%(found)s”.")
+                    % {"code": column.indicator_code, "found": found or "—"},
+                )
+            )
+    extra = [number for number in headers if number >= FIRST_VALUE_COLUMN + len(layout.columns)]
+    if extra:
+        problems.append(
+            located(
+                sheet.title,
+                HEADER_ROWS,
+                extra[0],
+                _("this column is not in the template; columns must not be added or moved."),
+            )
+        )
+    if problems:
+        raise SpreadsheetRefused(" ".join(problems[:5]))
+
+
+def normalise_code(text: str) -> str:
+    """A GSO commune code as written: digits padded to five ("5443" -> "05443")."""
+    return text.zfill(COMMUNE_CODE_DIGITS) if text.isdigit() else text
+
+
+def _read_row(sheet: str, number: int, cells, columns: tuple[Column, ...]) -> RowValues:
+    by_position = {index: cell for index, cell in enumerate(cells, start=1)}
+    code = normalise_code(read_text(_value(by_position, CODE_COLUMN)))
+    name = read_text(_value(by_position, NAME_COLUMN))
+    row = RowValues(row=number, code=code, name=name)
+    who = name or code
+    if not code:
+        row.errors.append(
+            located(
+                sheet,
+                number,
+                CODE_COLUMN,
+                _("the commune code is empty (commune “%(name)s”).") % {"name": name},
+            )
+        )
+        return row
+    for index, column in enumerate(columns):
+        position = FIRST_VALUE_COLUMN + index
+        cell = by_position.get(position)
+        raw = None if cell is None else cell.value
+        try:
+            value = _read_cell(column.field, raw, None if cell is None else cell.number_format)
+        except CellError as error:
+            row.errors.append(located(sheet, number, position, f"{who}, {column.indicator_code}: {error}"))
+            continue
+        if value is not None:
+            row.values[column.key] = value
+    return row
+
+
+def _value(cells: dict, position: int):
+    cell = cells.get(position)
+    return None if cell is None else cell.value
+
+
+def _read_cell(kind: Field, raw, cell_format: str | None) -> Decimal | bool | None:
+    if kind.is_mark:
+        return read_achieved(raw)
+    if kind == Field.PERCENT:
+        return read_percent(raw, cell_is_percent_formatted=is_percent_format(cell_format))
+    return read_number(raw)
+
+
+def shown(value: Decimal | bool | None) -> str:
+    """A value as the preview shows it: Đạt / Không đạt, a localised number, or —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ACHIEVED_TEXT[value]
+    return decimal_vi(value)

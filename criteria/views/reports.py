@@ -1,0 +1,159 @@
+"""The Excel report pages: download a template, upload a filled one, see the preview,
+confirm, follow the progress, read the outcome. Only roles that start assessments
+(district officers, coordinators) use them; an upload is seen by its uploader only.
+A refused file answers 400 with the reason on the page, never 500."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts.scope import unit_scope
+from criteria.forms_reports import TemplateForm, UploadForm
+from criteria.models import ReportUpload, UploadStatus
+from criteria.selectors_reports import report_template, template_units
+from criteria.services import starts_assessments
+from criteria.services_reports import upload_confirm, upload_receive
+from criteria.spreadsheet import MAX_BYTES, SpreadsheetRefused
+from ntm_portal.downloads import XLSX, attachment
+
+RECENT_UPLOADS = 20
+
+
+def _require_reporter(request) -> None:
+    if not starts_assessments(request.user):
+        raise PermissionDenied(
+            _("Only district officers and provincial coordinators upload criteria reports.")
+        )
+
+
+def _page(request, *, template_form=None, upload_form=None, refusal=None, status=200):
+    units = template_units(changeable=unit_scope(request.user, for_change=True))
+    return render(
+        request,
+        "criteria/reports/index.html",
+        {
+            "template_form": template_form or TemplateForm(units=units, initial=_initial(units)),
+            "upload_form": upload_form or UploadForm(),
+            "refusal": refusal,
+            "uploads": ReportUpload.objects.filter(uploaded_by=request.user)
+            .select_related("unit", "period")
+            .defer("data", "preview")[:RECENT_UPLOADS],
+        },
+        status=status,
+    )
+
+
+def _initial(units) -> dict:
+    first = units.first()
+    return {"unit": first.pk} if first else {}
+
+
+@login_required
+@require_GET
+def report_index(request):
+    """The page: template download form, upload form, the user's recent uploads."""
+    _require_reporter(request)
+    return _page(request)
+
+
+@login_required
+@require_GET
+def report_template_view(request):
+    """Download the template of a district (or the province), period and set."""
+    _require_reporter(request)
+    units = template_units(changeable=unit_scope(request.user, for_change=True))
+    form = TemplateForm(request.GET, units=units)
+    if not form.is_valid():
+        return _page(request, template_form=form, status=400)
+    template = report_template(
+        unit=form.cleaned_data["unit"],
+        period=form.cleaned_data["period"],
+        criteria_set=form.cleaned_data["criteria_set"],
+    )
+    return attachment(template.data, filename=template.filename, content_type=XLSX)
+
+
+@login_required
+@require_POST
+def report_upload_view(request):
+    """Receive a filled template and show its preview; a refused file answers 400."""
+    _require_reporter(request)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, upload_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(MAX_BYTES + 1)  # open_workbook refuses anything longer
+    try:
+        report = upload_receive(user=request.user, data=data, filename=upload.name)
+    except SpreadsheetRefused as error:
+        return _page(request, refusal=str(error), status=400)
+    return redirect("report-upload", pk=report.pk)
+
+
+def _own_upload(request, pk) -> ReportUpload:
+    try:
+        return ReportUpload.objects.select_related("unit", "period", "criteria_set").get(
+            pk=pk, uploaded_by=request.user
+        )
+    except ReportUpload.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def report_upload_detail(request, pk):
+    """The preview of an upload (before confirmation), its progress, or its outcome."""
+    upload = _own_upload(request, pk)
+    entries = upload.preview
+    summary = {
+        "to_change": [e for e in entries if e["changes"] and not e["errors"]],
+        "with_errors": [e for e in entries if e["errors"]],
+        "unchanged": [e for e in entries if not e["changes"] and not e["errors"]],
+    }
+    outcome = upload.outcome
+    for entry in entries:
+        entry["result"] = outcome.get(str(entry["unit_id"])) if entry["unit_id"] else None
+    imported = [e for e in entries if e["result"] and e["result"]["status"] == "imported"]
+    refused = [e for e in entries if e["result"] and e["result"]["status"] == "refused"]
+    return render(
+        request,
+        "criteria/reports/upload.html",
+        {
+            "upload": upload,
+            "entries": [e for e in entries if e["changes"] or e["errors"]],
+            "summary": summary,
+            "values_to_change": sum(len(e["changes"]) for e in summary["to_change"]),
+            "imported": imported,
+            "refused": refused,
+            "not_imported": len(refused) + len(summary["with_errors"]),
+            "finished": upload.status == UploadStatus.APPLIED,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_upload_progress(request, pk):
+    """The progress bar (htmx polls it); once the import is over, the page reloads."""
+    upload = _own_upload(request, pk)
+    if upload.status != UploadStatus.APPLYING:
+        return HttpResponseClientRefresh()
+    return render(request, "criteria/reports/_progress.html", {"upload": upload})
+
+
+@login_required
+@require_POST
+def report_upload_confirm(request, pk):
+    """Write the communes of the preview (once, however often it is posted)."""
+    upload = _own_upload(request, pk)
+    try:
+        upload_confirm(user=request.user, upload=upload)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("report-upload", pk=upload.pk)

@@ -1,0 +1,83 @@
+"""The Excel round trip in a real browser: a coordinator downloads the province's
+template, fills one commune in it, uploads it, reads the preview and confirms."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from accounts.services import DEMO_PASSWORD
+from communes.models import AdministrativeUnit
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorValue, ReportingPeriod
+from tests.browser.test_home_browser import ARTIFACTS, loaded_db, page  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def open_period(loaded_db):  # noqa: F811
+    cs = CriteriaSet.objects.create(code="browser-set", name="Bộ tiêu chí thử", level="standard")
+    criterion = Criterion.objects.create(criteria_set=cs, number=15, name="Y tế")
+    Indicator.objects.create(
+        criterion=criterion, code="15.1", name="Tỷ lệ người dân tham gia bảo hiểm y tế", measure_type="percent",
+        comparison=">=", target=Decimal("85"), verification="confirmed",
+    )  # fmt: skip
+    Indicator.objects.create(
+        criterion=criterion, code="15.2", name="Xã đạt tiêu chí quốc gia về y tế", measure_type="boolean",
+        comparison="achieved", verification="confirmed",
+    )  # fmt: skip
+    return ReportingPeriod.objects.create(
+        code="2026-h2", name="6 tháng cuối năm 2026", kind="half_year", start=datetime.date(2026, 7, 1),
+        end=datetime.date(2026, 12, 31), submission_deadline=datetime.date(2027, 1, 15), lock_date=datetime.date(2027, 2, 14),
+    )  # fmt: skip
+
+
+def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, open_period, tmp_path):  # noqa: F811
+    page.goto(f"{live_server.url}/login/?next=/criteria/reports/")
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/criteria/reports/")
+    province = AdministrativeUnit.objects.get(code="19", valid_until=None)
+    page.get_by_label("Huyện hoặc tỉnh").select_option(str(province.pk))
+    page.get_by_label("Kỳ báo cáo").select_option("2026-h2")
+    page.get_by_label("Bộ tiêu chí").select_option("browser-set")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Tải biểu mẫu (.xlsx)").click()
+    download = caught.value
+    assert (
+        download.suggested_filename == "Báo cáo tiêu chí NTM - Tỉnh Thái Nguyên - 6 tháng cuối năm 2026.xlsx"
+    )
+    workbook = openpyxl.load_workbook(BytesIO(Path(download.path()).read_bytes()))
+    sheet = workbook.worksheets[0]
+    [row] = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "Xã Phú Bình"]
+    sheet.cell(row, 3).value = "92,5"
+    sheet.cell(row, 4).value = "Đạt"
+    filled = tmp_path / "Báo cáo tỉnh.xlsx"
+    workbook.save(filled)
+
+    page.get_by_label("Biểu mẫu đã nhập số liệu (.xlsx)").set_input_files(str(filled))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.get_by_test_id("preview-summary")).to_contain_text("1 xã sẽ được thay đổi (2 giá trị).")
+    changes = page.get_by_test_id("change")
+    expect(changes).to_have_text(
+        [
+            "15.1 Tỷ lệ người dân tham gia bảo hiểm y tế: — → 92,5",
+            "15.2 Xã đạt tiêu chí quốc gia về y tế: — → Đạt",
+        ]
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-preview.png"), full_page=True)
+    assert IndicatorValue.objects.count() == 0  # the preview saved nothing
+    page.get_by_role("button", name="Xác nhận và nhập").click()
+    expect(page.get_by_test_id("outcome")).to_have_text("1 xã đã được nhập.")
+    page.screenshot(path=str(ARTIFACTS / "report-imported.png"), full_page=True)
+    stored = {
+        v.indicator.code: (v.number, v.achieved) for v in IndicatorValue.objects.select_related("indicator")
+    }
+    assert stored == {"15.1": (Decimal("92.5000"), None), "15.2": (None, True)}
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
