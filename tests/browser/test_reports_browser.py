@@ -1,7 +1,7 @@
 """The Excel round trip in a real browser: a coordinator downloads the province's
-template, fills one commune in it, uploads it, reads the preview and confirms."""
+template, fills the commune whose draft is open (Xã Phú Bình), uploads it, reads the
+preview and confirms."""
 
-import datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -12,31 +12,14 @@ from playwright.sync_api import expect
 
 from accounts.services import DEMO_PASSWORD
 from communes.models import AdministrativeUnit
-from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorValue, ReportingPeriod
+from criteria.models import IndicatorValue
+from tests.browser.test_assessment_browser import draft  # noqa: F401 (fixture)
 from tests.browser.test_home_browser import ARTIFACTS, loaded_db, page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def open_period(loaded_db):  # noqa: F811
-    cs = CriteriaSet.objects.create(code="browser-set", name="Bộ tiêu chí thử", level="standard")
-    criterion = Criterion.objects.create(criteria_set=cs, number=15, name="Y tế")
-    Indicator.objects.create(
-        criterion=criterion, code="15.1", name="Tỷ lệ người dân tham gia bảo hiểm y tế", measure_type="percent",
-        comparison=">=", target=Decimal("85"), verification="confirmed",
-    )  # fmt: skip
-    Indicator.objects.create(
-        criterion=criterion, code="15.2", name="Xã đạt tiêu chí quốc gia về y tế", measure_type="boolean",
-        comparison="achieved", verification="confirmed",
-    )  # fmt: skip
-    return ReportingPeriod.objects.create(
-        code="2026-h2", name="6 tháng cuối năm 2026", kind="half_year", start=datetime.date(2026, 7, 1),
-        end=datetime.date(2026, 12, 31), submission_deadline=datetime.date(2027, 1, 15), lock_date=datetime.date(2027, 2, 14),
-    )  # fmt: skip
-
-
-def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, open_period, tmp_path):  # noqa: F811
+def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, draft, tmp_path):  # noqa: F811
     page.goto(f"{live_server.url}/login/?next=/criteria/reports/")
     page.fill("#id_username", "dieuphoi")
     page.fill("#id_password", DEMO_PASSWORD)
@@ -72,7 +55,7 @@ def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, ope
     )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-preview.png"), full_page=True)
-    assert IndicatorValue.objects.count() == 0  # the preview saved nothing
+    assert not IndicatorValue.objects.filter(number__isnull=False).exists()  # the preview saved nothing
     page.get_by_role("button", name="Xác nhận và nhập").click()
     expect(page.get_by_test_id("outcome")).to_have_text("1 xã đã được nhập.")
     page.screenshot(path=str(ARTIFACTS / "report-imported.png"), full_page=True)
