@@ -18,8 +18,8 @@ re-check page lists the communes recognised under QĐ 491 in 2014-2016 against t
 
 Every value is derived with :mod:`criteria.evaluation`, as the assessment services do.
 Loading is idempotent: only what is missing is written, so a second run changes nothing.
-Assessments and recognitions get their history row ("created"); indicator values are
-bulk-inserted without one, so the whole load takes a few seconds.
+Assessments, indicator values and recognitions get their history row ("created"), written
+in bulk, so the whole load takes a few seconds.
 """
 
 import datetime
@@ -332,9 +332,9 @@ def assessments_create(
             result.assessment = assessment
         all_values.extend(values)
         all_results.extend(results)
-    # The values' creation is recorded by their assessment's history row: per-value
-    # history rows would triple the load time (12,100 values) and say nothing more.
-    IndicatorValue.objects.bulk_create(all_values, batch_size=2000)
+    # Each value gets its "created" history row: the history of an assessment shows a
+    # later change of a value as old -> new only from the row before it.
+    bulk_create_with_history(all_values, IndicatorValue, batch_size=2000)
     CriterionResult.objects.bulk_create(all_results, batch_size=2000)
     return len(created), len(all_values)
 

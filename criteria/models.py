@@ -421,7 +421,8 @@ class Recognition(models.Model):
 
 class UploadStatus(models.TextChoices):
     READY = "ready", _("Ready to confirm")
-    REFUSED = "refused", _("Refused")
+    NOTHING = "nothing", _("Nothing to import")
+    CANCELLED = "cancelled", _("Cancelled")
     APPLYING = "applying", _("Importing")
     APPLIED = "applied", _("Imported")
 

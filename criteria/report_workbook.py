@@ -33,6 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from io import BytesIO
 
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -58,8 +59,11 @@ from ntm_portal.templatetags.ntm_format import decimal_vi
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "ntm_meta"
+VERSION_KEY = "assessment_version:"
 HEADER_ROWS = 2
 CODE_COLUMN, NAME_COLUMN, FIRST_VALUE_COLUMN = 1, 2, 3
+VALUE_COLUMN_WIDTH = 18  # characters
+HEADING_CHARS_PER_LINE = 16  # a wrapped heading in a value column of that width
 COMMUNE_CODE_DIGITS = 5  # GSO commune codes: "05443"; Excel drops the leading zero of 5443
 ACHIEVED_TEXT = {True: "Đạt", False: "Không đạt"}
 
@@ -104,7 +108,8 @@ class Column:
         """Row 2's text; it always starts with the indicator code and a space."""
         if self.field == Field.JUDGEMENT:
             return f"{self.indicator_code} " + _("appraiser's conclusion (Đạt / Không đạt)")
-        unit = f" ({self.unit})" if self.unit else ""
+        named = not self.unit or self.unit in self.indicator_name  # "Thu nhập (triệu đồng/người/năm)"
+        unit = "" if named else f" ({self.unit})"
         return f"{self.indicator_code} {self.indicator_name}{unit}"
 
 
@@ -154,6 +159,7 @@ class Meta:
     unit_code: str
     data_sheet: str
     checksum: str
+    versions: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -173,10 +179,17 @@ class RowValues:
 
 
 def build_template(
-    layout: Layout, current: dict[tuple[int, str], Decimal | bool], *, generated_at: datetime
+    layout: Layout,
+    current: dict[tuple[int, str], Decimal | bool],
+    *,
+    versions: dict[int, int],
+    generated_at: datetime,
 ) -> bytes:
     """The .xlsx template of ``layout`` as bytes, prefilled with ``current`` (values by
-    ``(unit_id, column key)``: Decimal for numbers and percents, bool for Đạt / Không đạt)."""
+    ``(unit_id, column key)``: Decimal for numbers and percents, bool for Đạt / Không đạt).
+    ``versions`` maps a commune's unit id to its assessment's version at download time
+    (communes without an assessment are absent): an upload refuses a commune whose
+    assessment changed since, as the form refuses a stale page."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = layout.data_sheet
@@ -217,7 +230,7 @@ def build_template(
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"1:{HEADER_ROWS}"
     _write_instructions(workbook.create_sheet(_("Instructions")), layout, generated_at)
-    _write_meta(workbook.create_sheet(META_SHEET), layout, generated_at)
+    _write_meta(workbook.create_sheet(META_SHEET), layout, versions, generated_at)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     buffer = BytesIO()
@@ -237,7 +250,7 @@ def _write_header(sheet, layout: Layout) -> None:
     for index, column in enumerate(layout.columns):
         number = FIRST_VALUE_COLUMN + index
         set_text(sheet.cell(2, number), column.heading)
-        sheet.column_dimensions[get_column_letter(number)].width = 16
+        sheet.column_dimensions[get_column_letter(number)].width = VALUE_COLUMN_WIDTH
         following = layout.columns[index + 1] if index + 1 < len(layout.columns) else None
         if following is None or following.criterion_number != column.criterion_number:
             set_text(sheet.cell(1, start), f"{column.criterion_number}. {column.criterion_name}")
@@ -247,7 +260,9 @@ def _write_header(sheet, layout: Layout) -> None:
     for row in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
         for cell in row:
             cell.font, cell.alignment, cell.fill, cell.border = bold, wrap, _HEADER_FILL, _BORDER
-    sheet.row_dimensions[2].height = 90
+    longest = max((len(column.heading) for column in layout.columns), default=0)
+    sheet.row_dimensions[1].height = 30
+    sheet.row_dimensions[2].height = min(409, 15 * (2 + longest // HEADING_CHARS_PER_LINE))  # points
 
 
 def _write_instructions(sheet, layout: Layout, generated_at: datetime) -> None:
@@ -278,15 +293,23 @@ def _write_instructions(sheet, layout: Layout, generated_at: datetime) -> None:
             "preview says why."
         ),
     ]
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row, line in enumerate(lines, start=1):
         set_text(sheet.cell(row, 1), line)
+        sheet.cell(row, 1).alignment = wrap
+        sheet.row_dimensions[row].height = 15 * (1 + len(line) // 100)
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = 120
+    sheet.column_dimensions["A"].width = 100
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.protection.sheet = True
 
 
-def _write_meta(sheet, layout: Layout, generated_at: datetime) -> None:
-    rows = [
+def _write_meta(sheet, layout: Layout, versions: dict[int, int], generated_at: datetime) -> None:
+    pairs = [
         ("template_version", TEMPLATE_VERSION),
         ("criteria_set", layout.criteria_set_code),
         ("period", layout.period_code),
@@ -295,12 +318,21 @@ def _write_meta(sheet, layout: Layout, generated_at: datetime) -> None:
         ("data_sheet", layout.data_sheet),
         ("checksum", layout.checksum),
         ("generated_at", generated_at.isoformat()),
+        *((f"{VERSION_KEY}{unit_id}", str(version)) for unit_id, version in sorted(versions.items())),
     ]
-    for row, (key, value) in enumerate(rows, start=1):
+    pairs.append(("signature", _signature(pairs)))
+    for row, (key, value) in enumerate(pairs, start=1):
         set_text(sheet.cell(row, 1), key)
         set_text(sheet.cell(row, 2), value)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
+
+
+def _signature(pairs: list[tuple[str, str]]) -> str:
+    """An HMAC of the metadata with the portal's secret key: a template whose hidden sheet
+    was edited (another period, unit or set typed in) is refused."""
+    text = "\n".join(f"{key}={value}" for key, value in pairs)
+    return salted_hmac("criteria.report_workbook", text, algorithm="sha256").hexdigest()[:32]
 
 
 # --- Reading an upload ----------------------------------------------------------------------
@@ -315,31 +347,46 @@ def not_a_template(filename: str) -> str:
 
 def read_meta(workbook, *, filename: str) -> Meta:
     """The metadata of an uploaded template. Raises SpreadsheetRefused when the workbook
-    has no metadata sheet (not our template) or was made for another template version."""
+    has no metadata sheet (not our template), was made for another template version, or
+    its metadata was edited (the signature does not match)."""
     if META_SHEET not in workbook.sheetnames:
         raise SpreadsheetRefused(not_a_template(filename))
-    pairs = {}
-    for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2):
-        cells = [read_text(cell.value) for cell in row]
-        if len(cells) == 2 and cells[0]:
-            pairs[cells[0]] = cells[1]
-    if pairs.get("template_version") != TEMPLATE_VERSION:
+    pairs = []
+    for row in workbook[META_SHEET].iter_rows(min_row=1, max_col=2):
+        cells = [read_text(cell.value) for cell in row] + ["", ""]
+        if cells[0]:
+            pairs.append((cells[0], cells[1]))
+    found = dict(pairs)
+    if found.get("template_version") != TEMPLATE_VERSION:
         raise SpreadsheetRefused(
             _(
                 "The file “%(name)s” was made from template version %(found)s; the portal now reads version "
                 "%(version)s. Download a new template and copy your figures into it."
             )
-            % {"name": filename, "found": pairs.get("template_version") or "?", "version": TEMPLATE_VERSION}
+            % {"name": filename, "found": found.get("template_version") or "?", "version": TEMPLATE_VERSION}
         )
-    unit_id = pairs.get("unit_id", "")
+    signed = [(key, value) for key, value in pairs if key != "signature"]
+    if not constant_time_compare(found.get("signature", ""), _signature(signed)):
+        raise SpreadsheetRefused(
+            _(
+                "The hidden information of the file “%(name)s” (its unit, period or criteria set) was changed, "
+                "so the file cannot be trusted. Download a new template and copy your figures into it."
+            )
+            % {"name": filename}
+        )
     return Meta(
-        version=pairs["template_version"],
-        criteria_set_code=pairs.get("criteria_set", ""),
-        period_code=pairs.get("period", ""),
-        unit_id=int(unit_id) if unit_id.isdigit() else None,
-        unit_code=pairs.get("unit_code", ""),
-        data_sheet=pairs.get("data_sheet", ""),
-        checksum=pairs.get("checksum", ""),
+        version=found["template_version"],
+        criteria_set_code=found.get("criteria_set", ""),
+        period_code=found.get("period", ""),
+        unit_id=int(found["unit_id"]) if found.get("unit_id", "").isdigit() else None,
+        unit_code=found.get("unit_code", ""),
+        data_sheet=found.get("data_sheet", ""),
+        checksum=found.get("checksum", ""),
+        versions={
+            int(key.removeprefix(VERSION_KEY)): int(value)
+            for key, value in pairs
+            if key.startswith(VERSION_KEY) and key.removeprefix(VERSION_KEY).isdigit() and value.isdigit()
+        },
     )
 
 

@@ -137,6 +137,7 @@ def report_template(
         unit_ids=[commune.unit_id for commune in layout.communes], period=period, criteria_set=criteria_set
     )
     current = {}
+    versions = {unit_id: assessment.version for unit_id, assessment in assessments.items()}
     for commune in layout.communes:
         assessment = assessments.get(commune.unit_id)
         if assessment is None:
@@ -146,7 +147,7 @@ def report_template(
             if value is not None:
                 current[(commune.unit_id, column.key)] = value
     now = timezone.localtime()
-    data = build_template(layout, current, generated_at=now)
+    data = build_template(layout, current, versions=versions, generated_at=now)
     filename = _("NTM criteria report - %(unit)s - %(period)s.xlsx") % {
         "unit": unit.name,
         "period": period.name,

@@ -107,21 +107,28 @@ def _claim_version(user, assessment: Assessment, version: int) -> None:
     assessment.version = version + 1
 
 
-def changes_since(*, assessment: Assessment, version: int) -> str:
-    """A sentence saying who saved after ``version`` and which values changed (old -> new).
-    Value history rows carry the version they produced as their change reason."""
+def changes_after(*, assessment: Assessment, version: int) -> tuple[str, list[str]]:
+    """Who saved ``assessment`` after ``version`` (names, comma-separated, "?" if unknown)
+    and the value changes since ("2.1 (value): 20 → 25"). Value history rows carry the
+    version they produced as their change reason."""
     from criteria.selectors_assessments import value_changes
 
     later = assessment.history.filter(version__gt=version).select_related("history_user")
     who = ", ".join(sorted({str(record.history_user) for record in later if record.history_user})) or "?"
-    message = _(
-        "Someone saved this assessment after you opened it (%(who)s); your changes were not saved."
-    ) % {"who": who}
     changes = [
         f"{entry['what']}: {entry['old']} → {entry['new']}"
         for entry in value_changes(assessment)
         if entry.get("version") is not None and entry["version"] > version
     ]
+    return who, changes
+
+
+def changes_since(*, assessment: Assessment, version: int) -> str:
+    """The form's sentence saying who saved after ``version`` and which values changed."""
+    who, changes = changes_after(assessment=assessment, version=version)
+    message = _(
+        "Someone saved this assessment after you opened it (%(who)s); your changes were not saved."
+    ) % {"who": who}
     if changes:
         message += " " + _("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(changes)}
     return message + " " + _("Reload the page and enter your changes again.")

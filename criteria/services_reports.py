@@ -57,6 +57,7 @@ from criteria.services import (
     acting_roles,
     assessment_create,
     assessment_update_values,
+    changes_after,
     incomplete_set_refusal,
     indicator_target,
     period_lock_refusal,
@@ -65,8 +66,10 @@ from criteria.services import (
 )
 from criteria.spreadsheet import MAX_ROWS, SpreadsheetRefused, located, open_workbook
 from criteria.workflow import Action, allowed_actions
+from ntm_portal.text import fold
 
 APPLY_IN_REQUEST_MAX = 10
+FRESH_VERSION = 1  # an assessment just opened, nothing entered yet
 STORED_PLACES = Decimal("0.0001")  # IndicatorValue.number: 14 digits, 4 after the point
 STORED_LIMIT = Decimal("1e10")
 
@@ -79,8 +82,8 @@ class _Target:
 
 
 def upload_receive(*, user, data: bytes, filename: str) -> ReportUpload:
-    """Read an uploaded template and store it with its preview (status READY); nothing
-    else is written. Raises SpreadsheetRefused (the message names the file and what to
+    """Read an uploaded template and store it with its preview (status READY, or NOTHING
+    when no commune would change); nothing else is written. Raises SpreadsheetRefused (the message names the file and what to
     do) for a file refused whole; then nothing is stored at all."""
     workbook = open_workbook(data, filename=filename)
     try:
@@ -95,7 +98,8 @@ def upload_receive(*, user, data: bytes, filename: str) -> ReportUpload:
         rows = read_rows(workbook, meta, layout, filename=filename, max_rows=MAX_ROWS)
     finally:
         workbook.close()
-    preview = _preview(user, target, layout, {i.pk: i for i in indicators}, rows)
+    preview = _preview(user, target, layout, {i.pk: i for i in indicators}, rows, meta.versions)
+    to_write = sum(1 for entry in preview if entry["changes"] and not entry["errors"])
     return ReportUpload.objects.create(
         uploaded_by=user,
         filename=filename[:255],
@@ -103,9 +107,9 @@ def upload_receive(*, user, data: bytes, filename: str) -> ReportUpload:
         unit=target.unit,
         period=target.period,
         criteria_set=target.criteria_set,
-        status=UploadStatus.READY,
+        status=UploadStatus.READY if to_write else UploadStatus.NOTHING,
         preview=preview,
-        progress_total=sum(1 for entry in preview if entry["changes"] and not entry["errors"]),
+        progress_total=to_write,
     )
 
 
@@ -127,9 +131,17 @@ def _target(user, meta, filename: str) -> _Target:
     return _Target(unit=unit, period=period, criteria_set=criteria_set)
 
 
-def _preview(user, target: _Target, layout: Layout, indicators: dict[int, Indicator], rows: list[RowValues]):
+def _preview(
+    user,
+    target: _Target,
+    layout: Layout,
+    indicators: dict[int, Indicator],
+    rows: list[RowValues],
+    downloaded: dict[int, int],
+):
     """One entry per row (JSON-ready): the commune, its errors, and the changes it would
-    get with the criteria met before and after."""
+    get with the criteria met before and after. ``downloaded`` maps a commune's unit id to
+    its assessment's version when the template was made."""
     by_code = {commune.code: commune for commune in layout.communes}
     others = _other_communes(user, target, {row.code for row in rows} - set(by_code))
     assessments = report_assessments(
@@ -140,7 +152,9 @@ def _preview(user, target: _Target, layout: Layout, indicators: dict[int, Indica
     lock_refusal = period_lock_refusal(user, target.period)
     roles = acting_roles(user)
     columns = {column.key: (index, column) for index, column in enumerate(layout.columns)}
-    seen: dict[str, int] = {}
+    rows_of: dict[str, list[int]] = {}
+    for row in rows:
+        rows_of.setdefault(row.code, []).append(row.row)
     entries = []
     for row in rows:
         commune = by_code.get(row.code)
@@ -164,16 +178,27 @@ def _preview(user, target: _Target, layout: Layout, indicators: dict[int, Indica
             continue
         if commune is None:
             entry["errors"].insert(0, f"{where}: {others.get(row.code) or _unknown(row.code, layout)}")
+            entry["state"] = _("Unknown code")
             continue
-        if row.code in seen:
+        if row.name and not _same_commune(row.name, commune.name):
             entry["errors"].insert(
                 0,
                 f"{where}: "
-                + _("%(commune)s is already in row %(first)s; keep one row per commune.")
-                % {"commune": commune.name, "first": seen[row.code]},
+                + _(
+                    "the code %(code)s in column A is %(commune)s, but column B says “%(typed)s”. Correct the code "
+                    "or the name; the commune is not changed."
+                )
+                % {"code": row.code, "commune": commune.name, "typed": row.name},
             )
             continue
-        seen[row.code] = row.row
+        if len(rows_of[row.code]) > 1:
+            entry["errors"].insert(
+                0,
+                f"{where}: "
+                + _("%(commune)s is in rows %(rows)s; keep one row per commune. The commune is not changed.")
+                % {"commune": commune.name, "rows": ", ".join(map(str, rows_of[row.code]))},
+            )
+            continue
         assessment = assessments.get(commune.unit_id)
         merged = _merge(layout, assessment, row, indicators, columns, entry)
         if assessment is not None:
@@ -184,7 +209,9 @@ def _preview(user, target: _Target, layout: Layout, indicators: dict[int, Indica
                 met_before=assessment.criteria_met,
             )
         if entry["changes"]:  # a row that changes nothing is never refused
-            refusal = _refusal(user, roles, assessment, lock_refusal)
+            refusal = _refusal(user, roles, assessment, lock_refusal) or _changed_since_download(
+                assessment, downloaded.get(commune.unit_id)
+            )
             if refusal:
                 entry["errors"].insert(0, f"{where}, {commune.name}: {refusal}")
             if assessment is None:
@@ -192,6 +219,29 @@ def _preview(user, target: _Target, layout: Layout, indicators: dict[int, Indica
         if entry["changes"] and not entry["errors"]:
             _evaluate(entry, merged, indicators, assessment)
     return entries
+
+
+def _same_commune(typed: str, name: str) -> bool:
+    """Whether column B names the commune of the code: "Xã Phúc Lương", "Phúc Lương" and
+    "xa phuc luong" all name Xã Phúc Lương."""
+    typed, name = fold(typed), fold(name)
+    return typed == name or typed.removeprefix("xa ") == name.removeprefix("xa ")
+
+
+def _changed_since_download(assessment, downloaded: int | None) -> str | None:
+    """Why a row is refused because its commune's assessment changed on the portal after
+    the template was made (the template's values would silently undo the change): the
+    version then (none, counted as the version a new empty assessment has) is not the
+    version now."""
+    if assessment is None or assessment.version == (downloaded or FRESH_VERSION):
+        return None
+    who, changes = changes_after(assessment=assessment, version=downloaded or FRESH_VERSION)
+    message = _(
+        "the assessment was changed on the portal after this template was downloaded (by %(who)s)."
+    ) % {"who": who}
+    if changes:
+        message += " " + _("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(changes)}
+    return message + " " + _("Download a new template and enter your figures again.")
 
 
 def _refusal(user, roles, assessment, lock_refusal: str | None) -> str | None:
@@ -316,6 +366,8 @@ def upload_confirm(*, user, upload: ReportUpload) -> ReportUpload:
         status=UploadStatus.APPLYING, confirmed_at=timezone.now()
     )
     if claimed != 1:
+        if ReportUpload.objects.filter(pk=upload.pk, status=UploadStatus.CANCELLED).exists():
+            raise WorkflowRefused(_("This upload was cancelled; upload the file again to import it."))
         raise WorkflowRefused(_("This file has already been confirmed."))
     if upload.progress_total <= APPLY_IN_REQUEST_MAX:
         upload_apply(upload_id=upload.pk)
@@ -325,6 +377,16 @@ def upload_confirm(*, user, upload: ReportUpload) -> ReportUpload:
         transaction.on_commit(lambda: apply_report_upload.delay(upload.pk))
     upload.refresh_from_db()
     return upload
+
+
+def upload_cancel(*, user, upload: ReportUpload) -> None:
+    """Cancel a READY upload: it can no longer be confirmed. Raises WorkflowRefused when it
+    was confirmed already (or has nothing to import)."""
+    cancelled = ReportUpload.objects.filter(pk=upload.pk, status=UploadStatus.READY).update(
+        status=UploadStatus.CANCELLED, finished_at=timezone.now()
+    )
+    if cancelled != 1:
+        raise WorkflowRefused(_("Only an upload waiting for confirmation can be cancelled."))
 
 
 def upload_apply(*, upload_id: int) -> None:
@@ -343,7 +405,10 @@ def upload_apply(*, upload_id: int) -> None:
                 changed = _apply_entry(upload, entry)
                 outcome[key] = {"status": "imported", "changed": changed}
                 _record(upload.pk, outcome)
-        except (WorkflowRefused, StaleAssessment, OutOfScope, ValidationError) as error:
+        except StaleAssessment:
+            outcome[key] = {"status": "refused", "message": _changed_since_preview(entry)}
+            _record(upload.pk, outcome)
+        except (WorkflowRefused, OutOfScope, ValidationError) as error:
             outcome[key] = {"status": "refused", "message": _message(error, entry)}
             _record(upload.pk, outcome)
     ReportUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.APPLIED, finished_at=timezone.now())
@@ -371,6 +436,18 @@ def _apply_entry(upload: ReportUpload, entry: dict) -> int:
     }
     assessment_update_values(user=user, assessment=assessment, version=version, values=values)
     return len(values)
+
+
+def _changed_since_preview(entry: dict) -> str:
+    assessment = Assessment.objects.get(pk=entry["assessment_id"])
+    who, changes = changes_after(assessment=assessment, version=entry["version"])
+    message = _("%(commune)s was changed on the portal after the preview (by %(who)s).") % {
+        "commune": entry["name"],
+        "who": who,
+    }
+    if changes:
+        message += " " + _("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(changes)}
+    return message + " " + _("Upload the file again to see the new preview.")
 
 
 def _record(upload_pk: int, outcome: dict) -> None:

@@ -278,7 +278,7 @@ def read_number(value) -> Decimal | None:
     elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)  # Excel: 15 digits
     raise CellError(
-        _("“%(value)s” is not a number. Write it like 17,23 or 1.234,5.") % {"value": _show(value)}
+        _("“%(value)s” is not a number. Write it like 17,23 or 1.234,5.") % {"value": _echo(value)}
     )
 
 
@@ -290,7 +290,7 @@ def read_percent(value, *, cell_is_percent_formatted: bool) -> Decimal | None:
         number = read_number(value)
     except CellError:
         raise CellError(
-            _("“%(value)s” is not a percentage. Write it like 85 or 85%%.") % {"value": _show(value)}
+            _("“%(value)s” is not a percentage. Write it like 85 or 85%%.") % {"value": _echo(value)}
         ) from None
     if number is not None and cell_is_percent_formatted and not isinstance(value, str):
         number = trim_decimal(number * 100)
@@ -299,19 +299,32 @@ def read_percent(value, *, cell_is_percent_formatted: bool) -> Decimal | None:
     return number
 
 
-_ACHIEVED = {"dat": True, "khong dat": False}
+# "Chưa đạt" (not yet met) is how NTM reports say Không đạt; "ko", "k" and "k." are the
+# usual shorthands; 1 and 0 are what a spreadsheet's checkbox or a formula gives.
+_ACHIEVED = {
+    "dat": True,
+    "khong dat": False,
+    "chua dat": False,
+    "ko dat": False,
+    "k dat": False,
+    "k.dat": False,
+    "k. dat": False,
+}
 
 
 def read_achieved(value) -> bool | None:
-    """ "Đạt" -> True, "Không đạt" -> False, in any case, spelling or spacing; booleans."""
+    """ "Đạt" -> True; "Không đạt", "Chưa đạt", "Ko đạt", "K.Đạt" -> False, in any case,
+    spelling or spacing; booleans; 1 and 0."""
     if _blank(value):
         return None
     if isinstance(value, bool):
         return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return value == 1
     if isinstance(value, str) and fold(value) in _ACHIEVED:
         return _ACHIEVED[fold(value)]
     raise CellError(
-        _("“%(value)s” is neither Đạt nor Không đạt. Write Đạt or Không đạt.") % {"value": _show(value)}
+        _("“%(value)s” is neither Đạt nor Không đạt. Write Đạt or Không đạt.") % {"value": _echo(value)}
     )
 
 
@@ -337,10 +350,10 @@ def read_date(value) -> date | None:
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
-            raise CellError(_("“%(value)s” is not a real date.") % {"value": text}) from None
+            raise CellError(_("“%(value)s” is not a real date.") % {"value": _echo(value)}) from None
     raise CellError(
         _("“%(value)s” is not a date. Write it as dd/mm/yyyy, for example 05/07/2020.")
-        % {"value": _show(value)}
+        % {"value": _echo(value)}
     )
 
 
@@ -365,6 +378,15 @@ def _blank(value) -> bool:
 
 def _count(number: int) -> str:
     return number_format(number, force_grouping=True)
+
+
+ECHO_LIMIT = 60
+
+
+def _echo(value) -> str:
+    """A cell's value quoted back in a message, cut to :data:`ECHO_LIMIT` characters."""
+    text = _show(value)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
 
 
 def _show(value) -> str:

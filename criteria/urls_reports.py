@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/uploads/<int:pk>/", reports.report_upload_detail, name="report-upload"),
     path("reports/uploads/<int:pk>/progress/", reports.report_upload_progress, name="report-upload-progress"),
     path("reports/uploads/<int:pk>/confirm/", reports.report_upload_confirm, name="report-upload-confirm"),
+    path("reports/uploads/<int:pk>/cancel/", reports.report_upload_cancel, name="report-upload-cancel"),
 ]

@@ -238,6 +238,8 @@ MATRIX = [
     ("report-upload-progress", _upload_pk, "get", {"anonymous": 302, "dai_tu_officer": 200, "*": 404}),
     # Nothing to import in the upload: its uploader is told so on the page (302).
     ("report-upload-confirm", _upload_pk, "post", {"anonymous": 302, "dai_tu_officer": 302, "*": 404}, {}),
+    # A cancelled upload goes back to the reports page (302).
+    ("report-upload-cancel", _upload_pk, "post", {"anonymous": 302, "dai_tu_officer": 302, "*": 404}, {}),
     # Exports (issue 4): everyone signed in downloads inside their scope (Phú Bình's officer
     # gets a file without Đại Từ's commune); GET only. The lambda makes the period and set
     # the files default to (the draft assessment of _assessment) and names no URL argument.

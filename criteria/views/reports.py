@@ -9,15 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.scope import unit_scope
 from criteria.forms_reports import TemplateForm, UploadForm
 from criteria.models import ReportUpload, UploadStatus
+from criteria.selectors import default_criteria_set, default_period
 from criteria.selectors_reports import report_template, template_units
 from criteria.services import starts_assessments
-from criteria.services_reports import upload_confirm, upload_receive
+from criteria.services_reports import upload_cancel, upload_confirm, upload_receive
 from criteria.spreadsheet import MAX_BYTES, SpreadsheetRefused
 from ntm_portal.downloads import XLSX, attachment
 
@@ -37,7 +38,8 @@ def _page(request, *, template_form=None, upload_form=None, refusal=None, status
         request,
         "criteria/reports/index.html",
         {
-            "template_form": template_form or TemplateForm(units=units, initial=_initial(units)),
+            "template_form": template_form
+            or TemplateForm(user=request.user, units=units, initial=_initial(request.user, units)),
             "upload_form": upload_form or UploadForm(),
             "refusal": refusal,
             "uploads": ReportUpload.objects.filter(uploaded_by=request.user)
@@ -48,9 +50,18 @@ def _page(request, *, template_form=None, upload_form=None, refusal=None, status
     )
 
 
-def _initial(units) -> dict:
-    first = units.first()
-    return {"unit": first.pk} if first else {}
+def _initial(user, units) -> dict:
+    """The user's own unit (their district; the province for a coordinator), the period
+    and the set the overview shows them first."""
+    visible = unit_scope(user)
+    period = default_period(visible=visible)
+    criteria_set = default_criteria_set(visible=visible, period=period)
+    own = units.filter(pk=getattr(user.agency, "scope_id", None)).first()
+    return {
+        "unit": own.pk if own else None,
+        "period": period.code if period else None,
+        "criteria_set": criteria_set.code if criteria_set else None,
+    }
 
 
 @login_required
@@ -67,7 +78,7 @@ def report_template_view(request):
     """Download the template of a district (or the province), period and set."""
     _require_reporter(request)
     units = template_units(changeable=unit_scope(request.user, for_change=True))
-    form = TemplateForm(request.GET, units=units)
+    form = TemplateForm(request.GET, user=request.user, units=units)
     if not form.is_valid():
         return _page(request, template_form=form, status=400)
     template = report_template(
@@ -79,10 +90,13 @@ def report_template_view(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_upload_view(request):
-    """Receive a filled template and show its preview; a refused file answers 400."""
+    """Receive a filled template and show its preview; a refused file answers 400. A GET
+    (the language switch or a reload after a refusal) goes back to the reports page."""
     _require_reporter(request)
+    if request.method == "GET":
+        return redirect("report-index")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, upload_form=form, status=400)
@@ -117,7 +131,9 @@ def report_upload_detail(request, pk):
     }
     outcome = upload.outcome
     for entry in entries:
-        entry["result"] = outcome.get(str(entry["unit_id"])) if entry["unit_id"] else None
+        entry["result"] = (
+            outcome.get(str(entry["unit_id"])) if entry["unit_id"] and not entry["errors"] else None
+        )
     imported = [e for e in entries if e["result"] and e["result"]["status"] == "imported"]
     refused = [e for e in entries if e["result"] and e["result"]["status"] == "refused"]
     return render(
@@ -157,3 +173,21 @@ def report_upload_confirm(request, pk):
         for message in error.messages:
             messages.error(request, message)
     return redirect("report-upload", pk=upload.pk)
+
+
+@login_required
+@require_POST
+def report_upload_cancel(request, pk):
+    """Cancel an upload waiting for confirmation."""
+    upload = _own_upload(request, pk)
+    try:
+        upload_cancel(user=request.user, upload=upload)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("report-upload", pk=upload.pk)
+    messages.info(
+        request,
+        _("The upload of “%(name)s” was cancelled; nothing was imported.") % {"name": upload.filename},
+    )
+    return redirect("report-index")

@@ -190,3 +190,32 @@ def test_the_demo_needs_the_periods(db):
     # The command creates them through the catalogue service.
     call_command("load_demo_assessments", verbosity=0)
     assert ReportingPeriod.objects.filter(code__in=PERIOD_CODES).count() == 2
+
+
+def test_the_first_change_of_a_demo_value_shows_in_the_history(demo_loaded, coordinator):
+    from criteria.selectors_assessments import value_changes
+    from criteria.services import ValueInput, assessment_transition, assessment_update_values
+    from criteria.workflow import Action
+    from ntm_portal.templatetags.ntm_format import decimal_vi
+
+    assessment = Assessment.objects.filter(period__code="2020-h1").select_related("period").first()
+    assessment = assessment_transition(
+        user=coordinator,
+        assessment=assessment,
+        action=Action.REOPEN,
+        version=assessment.version,
+        reason="Sửa số",
+    )
+    value = assessment.values.filter(number__isnull=False).select_related("indicator").first()
+    assessment_update_values(
+        user=coordinator,
+        assessment=assessment,
+        version=assessment.version,
+        values={
+            value.indicator_id: ValueInput(
+                number=value.number + 1, achieved=value.achieved, evidence=value.evidence
+            )
+        },
+    )
+    [change] = [c for c in value_changes(assessment) if c["what"].startswith(f"{value.indicator.code} (")]
+    assert (change["old"], change["new"]) == (decimal_vi(value.number), decimal_vi(value.number + 1))

@@ -362,7 +362,7 @@ def test_each_bad_row_is_named_and_left_alone_while_the_rest_goes_in(
         (PHUC_LUONG, "1.2"): "tám lăm",
         (PHUC_LUONG, "1.1"): "Đạt",
         (MINH_TIEN, "2.1"): 150,
-        ("Xã Bình Thuận", "1.1"): "Chưa đạt",
+        ("Xã Bình Thuận", "1.1"): "Có",
         ("Xã Cát Nê", "2.2"): -3,
         ("Xã Cù Vân", "1.2"): "90%",
     })))  # fmt: skip
@@ -381,16 +381,20 @@ def test_each_bad_row_is_named_and_left_alone_while_the_rest_goes_in(
     errors = {e["name"]: e["errors"] for e in report.preview if e["errors"] and e["row"] <= last}
     errors |= {e["row"]: e["errors"] for e in report.preview if e["row"] > last}
     phuc = row_of[PHUC_LUONG]
+    repeated = (
+        f"Xã Phúc Lương có ở các dòng {phuc}, {last + 3}; mỗi xã chỉ giữ một dòng. Xã này không bị thay đổi."
+    )
     assert errors[PHUC_LUONG] == [
+        f"Số liệu, dòng {phuc}: {repeated}",
         f"Trang “Số liệu”, dòng {phuc}, cột D: Xã Phúc Lương, 1.2: “tám lăm” không phải là tỷ lệ phần trăm. "
-        "Hãy ghi dạng 85 hoặc 85%."
+        "Hãy ghi dạng 85 hoặc 85%.",
     ]
     assert errors[MINH_TIEN] == [
         f"Trang “Số liệu”, dòng {row_of[MINH_TIEN]}, cột E: Xã Minh Tiến, 2.1: 150% không phải là tỷ lệ phần trăm "
         "từ 0 đến 100."
     ]
     assert errors["Xã Bình Thuận"] == [
-        f"Trang “Số liệu”, dòng {row_of['Xã Bình Thuận']}, cột C: Xã Bình Thuận, 1.1: “Chưa đạt” không phải “Đạt” "
+        f"Trang “Số liệu”, dòng {row_of['Xã Bình Thuận']}, cột C: Xã Bình Thuận, 1.1: “Có” không phải “Đạt” "
         "hay “Không đạt”. Hãy ghi Đạt hoặc Không đạt."
     ]
     assert errors["Xã Cát Nê"] == [
@@ -402,9 +406,7 @@ def test_each_bad_row_is_named_and_left_alone_while_the_rest_goes_in(
     assert errors[last + 2] == [
         f"Số liệu, dòng {last + 2}: {phu_binh_commune.name} (mã {phu_binh_commune.code}) nằm ngoài địa bàn của bạn."
     ]
-    assert errors[last + 3] == [
-        f"Số liệu, dòng {last + 3}: Xã Phúc Lương đã có ở dòng {phuc}; mỗi xã chỉ giữ một dòng."
-    ]
+    assert errors[last + 3] == [f"Số liệu, dòng {last + 3}: {repeated}"]
     assert [e["name"] for e in report.preview if e["changes"] and not e["errors"]] == ["Xã Cù Vân"]
     before = snapshot()
     client.post(reverse("report-upload-confirm", args=[report.pk]))
@@ -414,7 +416,7 @@ def test_each_bad_row_is_named_and_left_alone_while_the_rest_goes_in(
     ).exists()
     assert Assessment.objects.count() == len(before["assessments"]) + 1
     page = client.get(reverse("report-upload", args=[report.pk])).content.decode()
-    assert "1 xã đã được nhập." in page and "7 xã không được thay đổi (xem bên dưới)." in page
+    assert "1 xã đã được nhập." in page and "7 dòng không được nhập (xem bên dưới)." in page
 
 
 def test_a_file_whose_every_row_is_wrong_imports_nothing_and_says_so(client, officer, small_set, period):
@@ -483,7 +485,10 @@ def test_a_commune_changed_after_the_preview_is_refused_with_what_changed(
     report.refresh_from_db()
     phuc = report.outcome[str(xa(PHUC_LUONG).pk)]
     assert phuc["status"] == "refused"
-    assert "Đã có người lưu phiếu này sau khi bạn mở (coordinator)" in phuc["message"]
+    assert (
+        "Xã Phúc Lương đã được thay đổi trên Cổng thông tin sau khi xem trước (bởi coordinator). Những thay đổi "
+        "trong lúc đó: 1.1 (Đạt / Không đạt): — → Không đạt. Hãy tải tệp lên lại để xem bản xem trước mới."
+    ) in phuc["message"]
     assert values_of(PHUC_LUONG)["1.1"] == (None, False)
     assert report.outcome[str(xa(MINH_TIEN).pk)]["status"] == "imported"
 
@@ -548,10 +553,18 @@ def test_an_older_template_version_is_refused(client, officer, small_set, period
     )
 
 
-def test_a_template_of_an_unknown_period_is_refused(client, officer, small_set, period, written):
-    response = upload(client, written(rewrite_meta(download(client), "period", "2031-h1")), name="ky.xlsx")
+@pytest.mark.parametrize(
+    ("key", "value"), [("period", "2020-h2"), ("unit_id", "1"), ("criteria_set", "qd-318-2022")]
+)
+def test_a_template_whose_hidden_information_was_edited_is_refused(
+    client, officer, small_set, period, written, key, value
+):
+    response = upload(client, written(rewrite_meta(download(client), key, value)), name="ky.xlsx")
     assert response.status_code == 400
-    assert "Tệp “ky.xlsx” không phải là biểu mẫu báo cáo của Cổng thông tin." in response.content.decode()
+    assert (
+        "Thông tin ẩn của tệp “ky.xlsx” (đơn vị, kỳ báo cáo hoặc bộ tiêu chí) đã bị sửa nên không thể tin cậy tệp "
+        "này. Hãy tải biểu mẫu mới và chép số liệu sang."
+    ) in response.content.decode()
 
 
 def test_a_template_made_before_the_set_changed_is_refused(client, officer, small_set, period, written):
@@ -690,3 +703,123 @@ def test_the_portal_refuses_to_start_without_defusedxml(monkeypatch):
     monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
     with pytest.raises(SystemCheckError, match="criteria.E001"):
         call_command("check")
+
+
+# --- Found by a new user (QA of issue 4) ------------------------------------------------------
+
+
+def test_an_old_template_never_undoes_a_change_made_on_the_portal_since(
+    client, officer, coordinator, small_set, period
+):
+    draft = assessment_create(user=officer, commune=xa(PHUC_LUONG), period=period, criteria_set=small_set)
+    one_two = Indicator.objects.get(criterion__criteria_set=small_set, code="1.2")
+    assessment_update_values(
+        user=officer,
+        assessment=draft,
+        version=draft.version,
+        values={one_two.pk: ValueInput(number=Decimal("89"))},
+    )
+    old_template = download(client)  # Phúc Lương 1.2 = 89 in the file
+    draft.refresh_from_db()
+    assessment_update_values(
+        user=coordinator,
+        assessment=draft,
+        version=draft.version,
+        values={one_two.pk: ValueInput(number=Decimal("70"))},
+    )
+    report = uploaded(client, fill(old_template, {(MINH_TIEN, "1.1"): "Đạt", (PHUC_LUONG, "1.1"): "Đạt"}))
+    phuc = entry(report, PHUC_LUONG)
+    assert phuc["errors"] == [
+        f"Số liệu, dòng {phuc['row']}, Xã Phúc Lương: phiếu đánh giá đã được thay đổi trên Cổng thông tin sau khi "
+        "biểu mẫu này được tải về (bởi coordinator). Những thay đổi trong lúc đó: 1.2 (giá trị): 89 → 70. "
+        "Hãy tải biểu mẫu mới và nhập lại số liệu của bạn."
+    ]
+    client.post(reverse("report-upload-confirm", args=[report.pk]))
+    assert values_of(PHUC_LUONG)["1.2"] == (Decimal("70.0000"), None)  # the colleague's value stays
+    assert values_of(MINH_TIEN)["1.1"] == (None, True)
+
+
+def test_a_row_whose_name_is_not_the_codes_commune_is_refused(client, officer, small_set, period):
+    workbook = openpyxl.load_workbook(BytesIO(fill(download(client), {(PHUC_LUONG, "1.1"): "Đạt"})))
+    sheet = data_sheet(workbook)
+    [row] = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == PHUC_LUONG]
+    sheet.cell(row, 2).value = "Xã Minh Tiến"
+    sheet.cell(row + 1, 2).value = "phuc luong"  # the next row: a name without "Xã" and accents is fine
+    report = uploaded(client, books.xlsx(workbook))
+    [wrong] = [e for e in report.preview if e["row"] == row]
+    assert wrong["errors"] == [
+        f"Số liệu, dòng {row}: mã {xa(PHUC_LUONG).code} ở cột A là của Xã Phúc Lương, nhưng cột B ghi “Xã Minh Tiến”. "
+        "Hãy sửa mã hoặc tên; xã này không bị thay đổi."
+    ]
+
+
+def test_an_upload_can_be_cancelled_and_then_never_confirmed(client, officer, small_set, period):
+    report = uploaded(client, fill(download(client), FILLED))
+    response = client.post(reverse("report-upload-cancel", args=[report.pk]), follow=True)
+    assert "Đã hủy lượt tải lên “Báo cáo Đại Từ.xlsx”; không có gì được nhập." in response.content.decode()
+    before = snapshot()
+    response = client.post(reverse("report-upload-confirm", args=[report.pk]), follow=True)
+    assert "Lượt tải lên này đã bị hủy; hãy tải tệp lên lại nếu muốn nhập." in response.content.decode()
+    assert snapshot() == before
+    report.refresh_from_db()
+    assert report.status == UploadStatus.CANCELLED
+    page = client.get(reverse("report-upload", args=[report.pk])).content.decode()
+    assert "Lượt tải lên này đã bị hủy; không có gì được nhập." in page
+
+
+def test_an_upload_with_nothing_to_import_is_listed_as_such(client, officer, small_set, period):
+    report = uploaded(client, download(client))
+    assert report.status == UploadStatus.NOTHING
+    page = client.get(reverse("report-index")).content.decode()
+    assert "Không có gì để nhập" in page and "Chờ xác nhận" not in page
+
+
+def test_reloading_the_upload_address_after_a_refusal_goes_back_to_the_page(client, officer):
+    response = client.get(reverse("report-upload-create"))
+    assert response.status_code == 302 and response.url == reverse("report-index")
+
+
+def test_a_district_officer_is_told_before_downloading_that_a_period_is_locked(
+    client, officer, small_set, period, frozen_time
+):
+    frozen_time.move_to(AFTER_LOCK)
+    client.force_login(officer)
+    response = client.get(
+        reverse("report-template"), {"unit": unit(DAI_TU).pk, "period": "2020-h1", "criteria_set": "test-set"}
+    )
+    assert response.status_code == 400
+    assert (
+        "Kỳ báo cáo: Kỳ báo cáo đã khóa sổ ngày 14/08/2020: chỉ Điều phối viên cấp tỉnh được sửa phiếu này."
+        in response.content.decode()
+    )
+
+
+def test_a_set_not_in_force_during_the_period_gives_no_template(client, officer, small_set, period):
+    small_set.effective_from, small_set.effective_until = (
+        datetime.date(2021, 1, 1),
+        datetime.date(2025, 12, 31),
+    )
+    small_set.save()
+    response = client.get(
+        reverse("report-template"), {"unit": unit(DAI_TU).pk, "period": "2020-h1", "criteria_set": "test-set"}
+    )
+    assert response.status_code == 400
+    assert "Bộ thử có hiệu lực từ 01/01/2021 đến 31/12/2025, không áp dụng cho 6 tháng đầu năm 2020." in (
+        response.content.decode()
+    )
+
+
+def test_the_page_offers_the_officers_own_district_first_and_districts_in_vietnamese_order(
+    client, coordinator
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("report-index")).content.decode()
+    province = unit("19", current=True)
+    assert f'<option value="{province.pk}" selected>Tỉnh Thái Nguyên</option>' in page
+    names = [label for label in page.split("<option") if "(đến 30/06/2025)" in label]
+    position = {
+        name: index for index, label in enumerate(names) for name in ("Chợ Đồn", "Chợ Mới") if name in label
+    }
+    assert (
+        position["Chợ Đồn"] < position["Chợ Mới"]
+    )  # Đ comes after D and before E in the Vietnamese alphabet

@@ -166,6 +166,11 @@ def test_a_percent_format_is_one_that_multiplies_by_100(number_format, expected)
         ("khong dat nfd spaces", False),
         ("khong dat capital", False),
         ("khong dat plain", False),
+        ("chua dat", False),
+        ("ko dat", False),
+        ("k.dat", False),
+        ("achieved one", True),
+        ("achieved zero", False),
         ("blank text", None),
     ],
 )
@@ -178,10 +183,17 @@ def test_a_boolean_cell_is_its_own_achieved_mark(value, expected):
     assert read_achieved(value) is expected
 
 
-def test_anything_else_than_dat_is_refused_naming_the_accepted_values(cases):
-    message = "“Chưa đạt” không phải “Đạt” hay “Không đạt”. Hãy ghi Đạt hoặc Không đạt."
+@pytest.mark.parametrize(("code", "shown"), [("co", "Có"), ("achieved two", "2")])
+def test_anything_else_than_dat_is_refused_naming_the_accepted_values(cases, code, shown):
+    message = f"“{shown}” không phải “Đạt” hay “Không đạt”. Hãy ghi Đạt hoặc Không đạt."
     with pytest.raises(CellError, match=f"^{message}$"):
-        read_achieved(cell(cases, "chua dat").value)
+        read_achieved(cell(cases, code).value)
+
+
+def test_a_long_cell_is_quoted_back_cut_short(cases):
+    with pytest.raises(CellError) as caught:
+        read_number(cell(cases, "long text").value)
+    assert str(caught.value) == "“" + "x" * 59 + "…” không phải là số. Hãy ghi dạng 17,23 hoặc 1.234,5."
 
 
 @pytest.mark.parametrize(
