@@ -41,12 +41,15 @@ prepare: $(VENV)/.installed
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_admin_units --province 19
-	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national
+	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national support_conditions_4781
 	$(MANAGE) create_periods --year 2019 --year 2020 --year 2025 --year 2026
+	$(MANAGE) load_seed_directive
 
 demo: prepare
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_assessments
+	$(MANAGE) load_demo_funding
+	$(MANAGE) run_reminders
 
 run: demo
 	@echo "Serving the NTM Portal on http://$(HOST):$(PORT)  (log in as dieuphoi / Demo@2026; Ctrl+C stops it)"

@@ -59,6 +59,70 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.API_CLIENT: list(_READ_REFERENCE),
 }
 
+# Directives (issue 5): every role reads directives and their tasks; district and
+# department officers report on their own agency's assignments; coordinators also write
+# directives, decide extensions and edit the reminder policy (admin).
+_READ_DIRECTIVES = [
+    "directives.view_directive",
+    "directives.view_task",
+    "directives.view_assignment",
+    "directives.view_progressreport",
+]
+_REPORT_ON_TASKS = ["directives.add_progressreport", "directives.add_extensionrequest"]
+ROLE_PERMISSIONS[Role.COORDINATOR] += [
+    *_READ_DIRECTIVES,
+    *_REPORT_ON_TASKS,
+    "directives.add_directive",
+    "directives.change_directive",
+    "directives.change_extensionrequest",
+    "directives.view_reminderpolicy",
+    "directives.change_reminderpolicy",
+    "directives.view_reminderdigest",
+    "directives.view_reminderledger",
+    "directives.view_reminderrun",
+]
+ROLE_PERMISSIONS[Role.DISTRICT_OFFICER] += [*_READ_DIRECTIVES, *_REPORT_ON_TASKS]
+ROLE_PERMISSIONS[Role.DEPARTMENT_OFFICER] += [*_READ_DIRECTIVES, *_REPORT_ON_TASKS]
+ROLE_PERMISSIONS[Role.LEADER] += list(_READ_DIRECTIVES)
+ROLE_PERMISSIONS[Role.API_CLIENT] += list(_READ_DIRECTIVES)
+
+# Cement and funds (issue 6): every role reads allocations, use, disbursements, projects
+# and OCOP products inside its scope; district officers report cement use, deliveries,
+# disbursements and OCOP products for their district; coordinators also allocate
+# (batches, the approved reserve, fund allocations), set the expected disbursement
+# rates, keep the communes registered to reach the standard, the roads still to harden,
+# the fund sources and the QĐ 4781 conditions (admin), and vet value-chain projects.
+_FUNDING_MODELS = (
+    "cementbatch",
+    "cementallocation",
+    "cementdelivery",
+    "cementuse",
+    "standardtarget",
+    "roadbacklog",
+    "fundsource",
+    "fundallocation",
+    "disbursement",
+    "disbursementmilestone",
+    "supportcondition",
+    "valuechainproject",
+    "conditioncheck",
+    "ocopproduct",
+)
+_READ_FUNDING = [f"funding.view_{model}" for model in _FUNDING_MODELS]
+_REPORT_FUNDING = [
+    "funding.add_cementuse",
+    "funding.add_cementdelivery",
+    "funding.add_disbursement",
+    "funding.add_ocopproduct",
+]
+ROLE_PERMISSIONS[Role.COORDINATOR] += [
+    f"funding.{action}_{model}" for model in _FUNDING_MODELS for action in ("view", "add", "change")
+]
+ROLE_PERMISSIONS[Role.DISTRICT_OFFICER] += [*_READ_FUNDING, *_REPORT_FUNDING]
+ROLE_PERMISSIONS[Role.DEPARTMENT_OFFICER] += list(_READ_FUNDING)
+ROLE_PERMISSIONS[Role.LEADER] += list(_READ_FUNDING)
+ROLE_PERMISSIONS[Role.API_CLIENT] += list(_READ_FUNDING)
+
 
 def user_roles(user) -> frozenset[Role]:
     """The roles of ``user`` (empty for an anonymous user; a superuser is also a
@@ -96,3 +160,25 @@ def sync_role_groups(**_kwargs) -> None:
         wanted = {available[name] for name in names if name in available}
         if set(group.permissions.values_list("pk", flat=True)) != wanted:
             group.permissions.set(wanted)
+
+
+def role_grants(user, permission: str) -> bool:
+    """Whether one of ``user``'s roles holds ``permission`` ("app.codename") in
+    :data:`ROLE_PERMISSIONS`: the same answer as ``user.has_perm`` for role permissions,
+    from the roles cached on the user (no query after the first), for menus shown on
+    every page. A superuser holds every permission."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(permission in ROLE_PERMISSIONS[role] for role in user_roles(user))
+
+
+class RolePermissions:
+    """``can.funding.add_cementuse`` in a template: :func:`role_grants` for the user."""
+
+    def __init__(self, user, app: str | None = None):
+        self.user, self.app = user, app
+
+    def __getitem__(self, name: str):
+        if self.app is None:
+            return RolePermissions(self.user, name)
+        return role_grants(self.user, f"{self.app}.{name}")

@@ -393,7 +393,7 @@ def _summary_sheet(
     ws.merge_cells("A7:C7")
     ws.merge_cells("A8:C8")
 
-    _header_row(ws, SUMMARY_HEADER_ROW, [_("Figure"), _("Communes"), _("Note")])
+    _header_row(ws, SUMMARY_HEADER_ROW, [_("Figure"), _("Value"), _("Note")])
     end = period.end.strftime("%d/%m/%Y")
     figures = [
         (_("Communes assessed (approved assessments)"), totals.assessed, None, ""),

@@ -272,6 +272,12 @@ def _match_agencies(heading: str, agencies: Sequence[AgencyRef]) -> tuple[int, .
     return tuple(sorted(ids))
 
 
+def agencies_named(text: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
+    """Ids of the agencies a line names, by the same rules as a section heading (see
+    :func:`parse_directive`): used for the recipients (nơi nhận) of a directive."""
+    return _match_agencies(text, agencies)
+
+
 # --- Entry points -------------------------------------------------------------------
 
 

@@ -228,6 +228,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Seconds before the first retry of a reminder e-mail after a transient SMTP fault; each
+# later retry waits twice as long (directives.tasks.retry_countdown).
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -203,3 +203,14 @@ def test_the_coordinator_keeps_the_catalogue_and_the_reporting_calendar_in_the_a
     period.refresh_from_db()
     assert str(period.lock_date) == "2027-02-28"
     assert period.history.latest().history_user == coordinator
+
+
+@pytest.mark.parametrize(
+    "persona", ["coordinator", "dai_tu_officer", "department_officer", "leader", "api_client_user"]
+)
+def test_the_menus_role_permissions_agree_with_djangos_permissions(request, persona):
+    from accounts.roles import ROLE_PERMISSIONS, role_grants
+
+    user = request.getfixturevalue(persona)
+    every = sorted({permission for permissions in ROLE_PERMISSIONS.values() for permission in permissions})
+    assert {p for p in every if role_grants(user, p)} == {p for p in every if user.has_perm(p)}

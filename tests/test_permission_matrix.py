@@ -108,6 +108,12 @@ REPORTERS_ONLY = {"coordinator": 200, "dai_tu_officer": 200, "phu_binh_officer":
 
 READ_ONLY_ROLES = {"department_officer": 302, "leader": 302, "api_client_user": 302}
 
+# Funding (issue 6): who may open the reporting forms (GET) and what a valid report for
+# Huyện Đại Từ answers (POST): saved (302) in scope, 404 outside it, 403 for read-only roles.
+FUNDING = __import__("tests.funding.matrix", fromlist=["Pk"])
+FUNDING_REPORTERS_GET = {"coordinator": 200, "dai_tu_officer": 200, "phu_binh_officer": 200, "*": 403}
+FUNDING_REPORTERS_POST = {"coordinator": 302, "dai_tu_officer": 302, "phu_binh_officer": 404, "*": 403}
+
 # (url name, args factory, method, {persona: expected status}[, POST data])
 # A refused workflow action answers 302 back to the assessment with the reason shown.
 MATRIX = [
@@ -249,6 +255,203 @@ MATRIX = [
     ("export-summary", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
     ("export-values", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
     ("export-values-csv", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
+    # Directives (issue 5). Factories in tests/directives/matrix.py. An assignment is seen by
+    # the provincial roles and by who acts for its agency (the Đại Từ office for UBND Đại Từ),
+    # 404 for others; a read-only role that tries to report gets 403.
+    ("directive-list", None, "get", {"anonymous": 302, "*": 200}),
+    ("directive-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("directive-new", None, "post", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    (
+        "directive-detail",
+        __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
+        "get",
+        {"anonymous": 302, "*": 200},
+    ),
+    (
+        "directive-attachment-add",
+        __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+    ),
+    (
+        "directive-attachment",
+        __import__("tests.directives.matrix", fromlist=["attachment_pk"]).attachment_pk,
+        "get",
+        {"anonymous": 302, "*": 200},
+    ),
+    ("directive-my-tasks", None, "get", {"anonymous": 302, "*": 200}),
+    ("directive-board", None, "get", {"anonymous": 302, "coordinator": 200, "leader": 200, "*": 403}),
+    (
+        "directive-assignment",
+        __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 200},
+    ),
+    (
+        "directive-progress",
+        __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
+        "post",
+        {
+            "anonymous": 302,
+            "coordinator": 302,
+            "dai_tu_officer": 302,
+            "phu_binh_officer": 404,
+            "department_officer": 404,
+            "*": 403,
+        },
+        {"text": "Đã tổ chức hội nghị.", "percent": "10"},
+    ),
+    (
+        "directive-done",
+        __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
+        "post",
+        {
+            "anonymous": 302,
+            "coordinator": 302,
+            "dai_tu_officer": 302,
+            "phu_binh_officer": 404,
+            "department_officer": 404,
+            "*": 403,
+        },
+    ),
+    (
+        "directive-reopen",
+        __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 403},
+        {"reason": "Đánh dấu nhầm."},
+    ),
+    (
+        "directive-extension",
+        __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
+        "post",
+        {
+            "anonymous": 302,
+            "coordinator": 302,
+            "dai_tu_officer": 302,
+            "phu_binh_officer": 404,
+            "department_officer": 404,
+            "*": 403,
+        },
+        {"requested_deadline": "31/12/2026", "reason": "Mưa lũ."},
+    ),
+    (
+        "directive-extension-decide",
+        __import__("tests.directives.matrix", fromlist=["extension_pk"]).extension_pk,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+        {"decision": "grant"},
+    ),
+    (
+        "directive-report-file",
+        __import__("tests.directives.matrix", fromlist=["report_pk"]).report_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 200},
+    ),
+    ("directive-api-parse", None, "post", {"anonymous": 401, "coordinator": 400, "*": 403}),
+    ("directive-api-list", None, "get", {"anonymous": 401, "*": 200}),
+    (
+        "directive-api-detail",
+        __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
+        "get",
+        {"anonymous": 401, "*": 200},
+    ),
+    # Funding (issue 6). Factories and POST data in tests/funding/matrix.py. Everyone signed in
+    # reads inside their scope (Phú Bình's officer: 404 for Đại Từ's unit, batch and project);
+    # district officers report use, deliveries, disbursements and OCOP products for their
+    # district (404 for another); coordinators also allocate, propose and approve the reserve,
+    # set expected rates and vet projects; read-only roles get 403 on every form. An empty or
+    # incomplete form answers 400 with the errors.
+    ("funding-cement", None, "get", {"anonymous": 302, "*": 200}),
+    ("funding-batch", FUNDING.batch_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    ("funding-batch-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("funding-batch-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
+    ("funding-use-new", None, "get", {"anonymous": 302, **FUNDING_REPORTERS_GET}),
+    (
+        "funding-use-new",
+        FUNDING.cement_2020,
+        "post",
+        {"anonymous": 302, **FUNDING_REPORTERS_POST},
+        FUNDING.USE_DATA,
+    ),
+    ("funding-delivery-new", None, "get", {"anonymous": 302, **FUNDING_REPORTERS_GET}),
+    (
+        "funding-delivery-new",
+        FUNDING.cement_2020,
+        "post",
+        {"anonymous": 302, **FUNDING_REPORTERS_POST},
+        FUNDING.DELIVERY_DATA,
+    ),
+    ("funding-reserve", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    # No share adds up to the reserve: the coordinator gets the page back with the error.
+    (
+        "funding-reserve",
+        FUNDING.cement_2020,
+        "post",
+        {"anonymous": 302, "coordinator": 400, "*": 403},
+        {
+            "year": "2020",
+            "level": "district",
+            "reserve": "10",
+            "decision_number": "1",
+            "decision_date": "01/07/2020",
+        },
+    ),
+    ("funding-reserve-export", None, "get", {"anonymous": 302, "coordinator": 400, "*": 403}),
+    (
+        "funding-reserve-export",
+        FUNDING.cement_2020,
+        "post",
+        {"anonymous": 302, "coordinator": 200, "*": 403},
+        {"year": "2020", "level": "district", "reserve": "10"},
+    ),
+    ("funding-unit", FUNDING.dai_tu_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    ("funding-funds", None, "get", {"anonymous": 302, "*": 200}),
+    ("funding-fund-allocation-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    (
+        "funding-fund-allocation-new",
+        None,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+        FUNDING.FUND_DATA,
+    ),
+    ("funding-disbursement-new", None, "get", {"anonymous": 302, **FUNDING_REPORTERS_GET}),
+    (
+        "funding-disbursement-new",
+        FUNDING.funds_2020,
+        "post",
+        {"anonymous": 302, **FUNDING_REPORTERS_POST},
+        FUNDING.DISBURSEMENT_DATA,
+    ),
+    (
+        "funding-milestone",
+        None,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+        {"year": "2020", "due_on": "30/06/2020", "expected_percent": "40"},
+    ),
+    ("funding-projects", None, "get", {"anonymous": 302, "*": 200}),
+    ("funding-project-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("funding-project-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
+    ("funding-project", FUNDING.project_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    ("funding-project-edit", FUNDING.project_pk, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    (
+        "funding-project-edit",
+        FUNDING.project_pk,
+        "post",
+        {"anonymous": 302, "coordinator": 400, "*": 403},
+        {},
+    ),
+    (
+        "funding-project-check",
+        FUNDING.project_check_args,
+        "post",
+        {"anonymous": 302, "coordinator": 302, "*": 403},
+        {"outcome": "met"},
+    ),
+    ("funding-ocop", None, "get", {"anonymous": 302, "*": 200}),
+    ("funding-ocop-new", None, "get", {"anonymous": 302, **FUNDING_REPORTERS_GET}),
+    ("funding-ocop-new", None, "post", {"anonymous": 302, **FUNDING_REPORTERS_POST}, FUNDING.OCOP_DATA),
 ]
 COVERED = {row[0] for row in MATRIX}
 # URL names that belong to Django or libraries and are covered through their index.

@@ -1,0 +1,92 @@
+"""Read queries on the criteria app's reporting, for the reminder job (issue 5, point 5):
+districts whose communes' assessments are not submitted before a period's submission
+deadline, and assessments waiting on the coordinators.
+
+The directives app does not link to the criteria app through its models (beyond a
+task's optional criterion); it only reads ``ReportingPeriod`` and ``Assessment`` here,
+read-only, so that a change there touches one module of ours.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Agency, AgencyKind
+from communes.models import AdministrativeUnit
+from criteria.models import Assessment, AssessmentStatus, ReportingPeriod
+
+SUBMITTED_STATES = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
+WAITING_STATES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class DistrictGap:
+    """A district committee with ``missing`` of its ``total`` communes (xã in force
+    during the period) lacking a submitted or approved assessment for ``period``."""
+
+    agency: Agency
+    period: ReportingPeriod
+    missing: int
+    total: int
+
+
+def periods_due(*, today: datetime.date, days_before: int) -> QuerySet[ReportingPeriod]:
+    """Periods whose submission deadline (hạn nộp) is today or in the next ``days_before`` days."""
+    return ReportingPeriod.objects.filter(
+        submission_deadline__gte=today, submission_deadline__lte=today + datetime.timedelta(days=days_before)
+    ).order_by("submission_deadline")
+
+
+def district_gaps(period: ReportingPeriod) -> list[DistrictGap]:
+    """For each active district committee (UBND cấp huyện): its communes in force during
+    ``period`` that have no submitted or approved assessment for it. Districts with no
+    commune in force then (after the 2025 reform) or none missing are left out."""
+    submitted = Assessment.objects.filter(period=period, status__in=SUBMITTED_STATES).values("commune_id")
+    gaps = []
+    committees = Agency.objects.filter(kind=AgencyKind.DISTRICT_COMMITTEE, is_active=True).select_related(
+        "scope"
+    )
+    for agency in committees.order_by("name"):
+        communes = (
+            AdministrativeUnit.objects.within(agency.scope)
+            .assessed()
+            .filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
+                Q(valid_until__isnull=True) | Q(valid_until__gte=period.start),
+            )
+        )
+        total = communes.count()
+        missing = communes.exclude(pk__in=submitted).count() if total else 0
+        if missing:
+            gaps.append(DistrictGap(agency, period, missing, total))
+    return gaps
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An assessment in ``state`` (submitted: waiting for approval; returned: waiting to
+    be resubmitted) since the local date ``since``."""
+
+    assessment: Assessment
+    state: str
+    since: datetime.date
+
+
+def waiting_assessments(*, before: datetime.date) -> list[Waiting]:
+    """Assessments submitted or returned before ``before`` (local dates), oldest first."""
+    from django.utils import timezone
+
+    rows = (
+        Assessment.objects.filter(status__in=WAITING_STATES)
+        .select_related("commune", "period")
+        .order_by("updated_at")
+    )
+    result = []
+    for row in rows:
+        moment = row.submitted_at if row.status == AssessmentStatus.SUBMITTED else row.decided_at
+        moment = moment or row.updated_at
+        since = timezone.localdate(moment)
+        if since < before:
+            result.append(Waiting(row, row.status, since))
+    return result

@@ -1,0 +1,259 @@
+"""The reserve proposal as a workbook, for the coordination office's report to the
+provincial People's Committee (notice 58/TB-UBND: "tham mưu cho UBND tỉnh phân bổ nguồn
+dự phòng xi măng năm 2020"). Pure: no query; takes the proposal and returns bytes, in
+the active language.
+
+One sheet laid out for A4 landscape (as ``criteria.exports``): title rows, the bold
+bordered header repeated on every printed page, frozen panes, page numbers in the
+footer, scaled to the page's width. Text goes through
+:func:`ntm_portal.downloads.set_text` (a unit name never runs as a formula); numbers are
+numeric cells (tonnes with up to three decimals, ratios in percent with one); no cell
+holds a formula: the totals are written as computed, so every program shows the figures
+the page showed. Below the table, the method in words (the priority and the rounding).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+
+from funding.allocation import Proposal
+from funding.selectors import Level
+from ntm_portal.downloads import set_text
+from ntm_portal.numbers import trim_decimal
+
+_THIN = Side(style="thin", color="7F7F7F")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WARNING_FONT = Font(bold=True, color="C00000")
+NOTE_FONT = Font(italic=True, size=9)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+MIDDLE = Alignment(vertical="center")
+TONNES_FORMAT = "#,##0.###"
+POINTS_FORMAT = "0.##"
+PERCENT_FORMAT = "0.0"
+HEADER_ROW = 5
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def proposal_filename(year: int) -> str:
+    """ "Đề xuất phân bổ xi măng dự phòng năm 2020.xlsx" (in the active language)."""
+    stem = _("Cement reserve proposal %(year)s") % {"year": year}
+    return _UNSAFE_IN_FILE_NAME.sub("-", stem).strip(" .-") + ".xlsx"
+
+
+def _put(ws, row: int, column: int, value, *, number_format: str | None = None, **style):
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if text:
+            set_text(cell, text)
+    elif isinstance(value, Decimal):
+        cell.value = trim_decimal(value)
+    elif value is not None:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    if style.get("border") is not None and style.get("alignment") is None:
+        style["alignment"] = MIDDLE
+    for name, setting in style.items():
+        if setting is not None:
+            setattr(cell, name, setting)
+    return cell
+
+
+def _method_lines(proposal: Proposal) -> list[str]:
+    weights = proposal.weights
+    return [
+        _("Method"),
+        _(
+            "1. Points: %(usage)s points for a usage ratio of 100 %% (cement used over cement allocated in "
+            "the year, counted up to 100 %%; a unit with nothing allocated gets no usage points), %(registered)s "
+            "points per commune registered to reach the NTM standard this year, %(road)s points per km of road "
+            "still to harden (criterion 2)."
+        )
+        % {
+            "usage": _number(weights.usage),
+            "registered": _number(weights.per_registered),
+            "road": _number(weights.per_road_km),
+        },
+        _(
+            "2. Rank: more points first; on equal points the higher usage ratio, then more registered "
+            "communes, then the lower GSO code."
+        ),
+        _(
+            "3. Shares in whole tonnes by the largest remainder (Hamilton) method: each unit's exact quota is "
+            "reserve × points / total points; each gets its whole part, and the tonnes left over go one each "
+            "to the largest fractional parts (equal parts in rank order). The shares add up exactly to the "
+            "reserve."
+        ),
+    ]
+
+
+def _number(value: Decimal) -> str:
+    from ntm_portal.templatetags.ntm_format import decimal_vi
+
+    return decimal_vi(value)
+
+
+def proposal_workbook(
+    *,
+    proposal: Proposal,
+    units: dict,
+    year: int,
+    level: str,
+    adjusted: dict[int, Decimal] | None,
+    generated_on: datetime.date,
+    has_demo: bool,
+) -> bytes:
+    """The workbook of ``proposal`` (rows in rank order; ``units`` by id for the names
+    and parents). ``adjusted`` (tonnes by unit id, adding up to the reserve) adds the
+    coordinator's column "Adjusted"; without it the proposed shares are the proposal.
+    """
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = _("Reserve proposal")[:31]
+    headers = [
+        _("No."),
+        _("Locality"),
+        _("GSO code"),
+        _("Allocated (t)"),
+        _("Used (t)"),
+        _("Usage ratio (%)"),
+        _("Communes registered this year"),
+        _("Road to harden (km)"),
+        _("Usage points"),
+        _("Registered points"),
+        _("Road points"),
+        _("Total points"),
+        _("Exact quota (t)"),
+        _("Proposed (t)"),
+    ]
+    if adjusted is not None:
+        headers.append(_("Adjusted (t)"))
+    widths = [6, 30, 9, 12, 12, 10, 13, 12, 9, 10, 9, 9, 11, 11, 11][: len(headers)]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    span = len(headers)
+    level_label = _("districts") if level == Level.DISTRICT else _("communes")
+    title = _("Proposal to share the cement reserve of %(year)s among the %(level)s") % {
+        "year": year,
+        "level": level_label,
+    }
+    _put(ws, 1, 1, title, font=TITLE_FONT)
+    selection = _("Reserve: %(reserve)s tonnes · generated on %(day)s") % {
+        "reserve": _number(Decimal(proposal.reserve)),
+        "day": generated_on.strftime("%d/%m/%Y"),
+    }
+    _put(ws, 2, 1, selection)
+    if has_demo:
+        _put(
+            ws,
+            3,
+            1,
+            _("Illustrative data: some figures here are illustrative demo data, not official data."),
+            font=WARNING_FONT,
+        )
+    _put(
+        ws,
+        4,
+        1,
+        _(
+            "Notice 58/TB-UBND of 06/07/2020: priority to a high usage ratio and to communes registered to reach the standard."
+        ),
+        font=NOTE_FONT,
+    )
+    for row in (1, 2, 3, 4):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+    for column, header in enumerate(headers, start=1):
+        _put(
+            ws,
+            HEADER_ROW,
+            column,
+            header,
+            font=BOLD,
+            fill=HEADER_FILL,
+            border=BORDER,
+            alignment=HEADER_ALIGNMENT,
+        )
+    ws.row_dimensions[HEADER_ROW].height = 45
+    line = HEADER_ROW
+    for row in proposal.rows:
+        line += 1
+        item = row.priority
+        candidate = row.candidate
+        unit = units.get(candidate.key)
+        quota = Decimal(row.quota.numerator) / Decimal(row.quota.denominator)
+        values = [
+            row.rank,
+            unit.name if unit is not None else candidate.name,
+            candidate.code,
+            candidate.allocated,
+            candidate.used,
+            item.ratio,
+            candidate.registered,
+            candidate.road_km,
+            item.usage_points,
+            item.target_points,
+            item.road_points,
+            item.points,
+            quota.quantize(Decimal("0.001")),
+            row.share,
+        ]
+        formats = [None, None, None, TONNES_FORMAT, TONNES_FORMAT, PERCENT_FORMAT, None, TONNES_FORMAT,
+                   POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, TONNES_FORMAT, TONNES_FORMAT]  # fmt: skip
+        if adjusted is not None:
+            values.append(adjusted.get(candidate.key, Decimal(0)))
+            formats.append(TONNES_FORMAT)
+        for column, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
+            _put(ws, line, column, value, number_format=number_format, border=BORDER)
+    line += 1
+    totals = {
+        2: _("Total"),
+        4: sum((r.candidate.allocated for r in proposal.rows), Decimal(0)),
+        5: sum((r.candidate.used for r in proposal.rows), Decimal(0)),
+        7: sum(r.candidate.registered for r in proposal.rows),
+        12: proposal.total_points,
+        14: proposal.total_share,
+    }
+    if adjusted is not None:
+        totals[15] = sum(adjusted.values(), Decimal(0))
+    for column in range(1, span + 1):
+        value = totals.get(column)
+        number_format = (
+            TONNES_FORMAT if column in (4, 5, 14, 15) else (POINTS_FORMAT if column == 12 else None)
+        )
+        _put(ws, line, column, value, number_format=number_format, font=BOLD, fill=TOTAL_FILL, border=BORDER)
+    line += 2
+    for text in _method_lines(proposal):
+        _put(ws, line, 1, text, font=BOLD if text == _("Method") else NOTE_FONT, alignment=WRAP)
+        ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=span)
+        ws.row_dimensions[line].height = 15 if text == _("Method") else 36
+        line += 1
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.left.text = title.replace("&", "&&")
+    ws.oddHeader.left.size = 8
+    ws.oddFooter.center.text = _("Page &P of &N")
+    ws.oddFooter.center.size = 8
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,95 @@
+"""In a real browser: a coordinator opens notice 58/TB-UBND (tasks by section, every
+agency in its status colour), then the overdue board; nothing breaks the page's Content
+Security Policy. Screenshots land in test-artifacts/."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.services import DEMO_PASSWORD, demo_users_ensure
+
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(chromium_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.console_errors = errors
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def seeded(django_db_setup, django_db_blocker):
+    """Units, agencies, demo users and the seed directive; Đại Từ has done one task."""
+    from directives.models import Assignment
+    from directives.services import assignment_mark_done
+
+    call_command("load_admin_units", province="19", verbosity=0)
+    call_command("load_missing", "agencies_thai_nguyen", verbosity=0)
+    demo_users_ensure()
+    call_command("load_seed_directive", stdout=io.StringIO())
+    from accounts.models import User
+
+    dai_tu = Assignment.objects.get(task__position=7, agency__code="ubnd-huyen-dai-tu")
+    assignment_mark_done(
+        user=User.objects.get(username="daitu"), assignment=dai_tu, note="Đã giải ngân hết vốn."
+    )
+
+
+def test_coordinator_reads_the_directive_and_the_overdue_board(page, live_server, seeded):
+    page.goto(live_server.url + "/login/?next=/directives/")
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/directives/")
+    page.get_by_role("link", name="58/TB-UBND").click()
+    page.wait_for_selector("[data-testid=section]")
+
+    assert page.get_by_test_id("section").count() == 3
+    assert page.get_by_test_id("task").count() == 14
+    assert page.get_by_test_id("task-deadline").all_inner_texts() == ["17/07/2020", "15/07/2020"]
+    overdue = page.locator("[data-testid=assignment][data-bucket=open_overdue]")
+    assert overdue.all_inner_texts() == ["VPĐP NTM tỉnh", "VPĐP NTM tỉnh"]
+    done = page.locator("[data-testid=assignment][data-bucket=done_on_time]")
+    assert done.all_inner_texts() == ["UBND Đại Từ"]
+    # Overdue badges are red, done ones green: the colours a user reads.
+    assert "text-bg-danger" in overdue.first.get_attribute("class")
+    assert "text-bg-success" in done.first.get_attribute("class")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "directive-58.png"), full_page=True)
+
+    page.goto(live_server.url + "/directives/board/")
+    rows = page.get_by_test_id("board-row")
+    first = rows.first
+    assert first.get_attribute("data-agency") == "VPĐP NTM tỉnh"
+    assert first.get_by_test_id("open_overdue").inner_text() == "2"
+    dai_tu = page.locator("[data-testid=board-row][data-agency='UBND Đại Từ']")
+    assert dai_tu.get_by_test_id("done_on_time").inner_text() == "1"
+    assert page.get_by_test_id("overdue-count").inner_text() == "2"
+    assert page.get_by_test_id("overdue-row").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "directive-board.png"), full_page=True)
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
