@@ -11,9 +11,11 @@ Production mode is ``DEBUG=False``: it refuses to start without ``SECRET_KEY`` a
 that ``manage.py check --deploy`` asks for.
 """
 
+import re
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -231,6 +233,19 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 5
 # Seconds before the first retry of a reminder e-mail after a transient SMTP fault; each
 # later retry waits twice as long (directives.tasks.retry_countdown).
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+# When the daily reminder job runs, HH:MM in CELERY_TIMEZONE (Asia/Ho_Chi_Minh); issue 5
+# sets 07:00. The beat schedule, the one list of periodic jobs:
+REMINDER_TIME = env.str("REMINDER_TIME", default="07:00")
+_reminder_time = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", REMINDER_TIME)
+if _reminder_time is None:
+    raise ImproperlyConfigured(f"REMINDER_TIME must be HH:MM (24-hour clock), not {REMINDER_TIME!r}.")
+CELERY_BEAT_SCHEDULE = {
+    # Directive task and report reminders: one digest per recipient a day (issue 5).
+    "directives-daily-reminders": {
+        "task": "directives.tasks.run_daily_reminders",
+        "schedule": crontab(hour=int(_reminder_time[1]), minute=int(_reminder_time[2])),
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -77,6 +77,12 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
+def test_a_reminder_time_that_is_not_hh_mm_stops_the_portal():
+    result = _django({"REMINDER_TIME": "7h"}, "check")
+    assert result.returncode != 0
+    assert "REMINDER_TIME must be HH:MM (24-hour clock), not '7h'." in result.stderr
+
+
 def test_check_deploy_reports_nothing_in_production_mode():
     result = _django(
         {

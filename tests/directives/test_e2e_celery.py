@@ -1,6 +1,6 @@
-"""End to end: a real Celery worker (prefork, two processes) against the real Redis runs
-the daily reminder job twice at once, as two beats would, against the PostgreSQL test
-database; a real SMTP server on loopback (aiosmtpd) receives the digests. It refuses
+"""End to end: two real Celery beats fire the daily reminder job at the same minute, and a
+real Celery worker (prefork, two processes) against the real Redis runs it twice at once,
+against the PostgreSQL test database; a real SMTP server on loopback (aiosmtpd) receives the digests. It refuses
 one recipient for good (550 at RCPT) and drops the connection once, during DATA, at
 another. No digest is lost, none is delivered twice, the refusal is recorded, and a
 third run later that day sends nothing.
@@ -125,6 +125,45 @@ def _worker_database_url() -> str:
     return f"postgres://{credentials}{settings.get('HOST') or '127.0.0.1'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
 
 
+def _celery_env(smtp_port: int, **extra) -> dict:
+    """The portal's own settings (not the test settings, which run Celery in process), the
+    test database, the loopback SMTP server."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ntm_portal.settings",
+        "DATABASE_URL": _worker_database_url(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "EMAIL_TIMEOUT": "5",
+        "REMINDER_RETRY_BASE_SECONDS": "1",
+        "PORTAL_URL": "http://portal.test",
+        "DEBUG": "True",
+        **extra,
+    }
+
+
+def _start(arguments: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    log = log_path.open("w")
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "ntm_portal", *arguments],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path, process.log = log_path, log
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.log.close()
+
+
 @pytest.fixture
 def celery_worker(committed_db, smtp_server, tmp_path):
     """``celery -A ntm_portal worker`` with two processes, on the real broker, the test
@@ -133,24 +172,8 @@ def celery_worker(committed_db, smtp_server, tmp_path):
 
     _handler, port = smtp_server
     app.control.purge()  # nothing left over from an earlier run
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ntm_portal.settings",
-        "DATABASE_URL": _worker_database_url(),
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "EMAIL_TIMEOUT": "5",
-        "REMINDER_RETRY_BASE_SECONDS": "1",
-        "PORTAL_URL": "http://portal.test",
-        "DEBUG": "True",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603
+    worker = _start(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ntm_portal",
             "worker",
             "--pool=prefork",
             "--concurrency=2",
@@ -161,21 +184,35 @@ def celery_worker(committed_db, smtp_server, tmp_path):
             "-n",
             f"e2e-{uuid.uuid4().hex[:8]}@%h",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        _celery_env(port),
+        tmp_path / "worker.log",
     )
-    worker.log_path = tmp_path / "worker.log"
     yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
+    _stop(worker)
     connection.close()
+
+
+@pytest.fixture
+def two_beats(celery_worker, smtp_server, tmp_path):
+    """Two ``celery beat`` processes at once, each with its own schedule file, whose daily
+    reminder time (REMINDER_TIME) is the next whole minute in Thái Nguyên at least 25
+    seconds away: both fire the job at that minute. Yields the minute (aware datetime)."""
+    now = time_machine.escape_hatch.datetime.datetime.now(tz=VN)
+    minute = (now + datetime.timedelta(seconds=25)).replace(second=0, microsecond=0) + datetime.timedelta(
+        minutes=1
+    )
+    env = _celery_env(smtp_server[1], REMINDER_TIME=f"{minute:%H:%M}")
+    beats = [
+        _start(
+            ["beat", "--loglevel=INFO", "--max-interval=2", "-s", str(tmp_path / f"schedule-{number}")],
+            env,
+            tmp_path / f"beat-{number}.log",
+        )
+        for number in (1, 2)
+    ]
+    yield minute
+    for beat in beats:
+        _stop(beat)
 
 
 def _wait_for(condition, worker, what: str, seconds: int = 90) -> None:
@@ -199,7 +236,9 @@ def _digests_settled() -> bool:
 
 # send_task() always goes to the broker; the warning says the test settings' eager mode does not apply.
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_a_real_worker_sends_each_digest_exactly_once_through_smtp_faults(celery_worker, smtp_server):
+def test_a_real_worker_sends_each_digest_exactly_once_through_smtp_faults(
+    celery_worker, smtp_server, two_beats
+):
     from ntm_portal.celery import app
 
     handler, _port = smtp_server
@@ -218,11 +257,14 @@ def test_a_real_worker_sends_each_digest_exactly_once_through_smtp_faults(celery
     )
     make_task(agency_code="so-y-te", deadline=today + datetime.timedelta(days=1), number="2/E2E")
 
-    # Two beats at once: the job twice, picked up by the two worker processes together.
-    app.send_task("directives.tasks.run_daily_reminders")
-    app.send_task("directives.tasks.run_daily_reminders")
+    # Two beats at once: each sends the job at the reminder minute, and the two worker
+    # processes run it together.
+    wait = (two_beats - time_machine.escape_hatch.datetime.datetime.now(tz=VN)).total_seconds()
     _wait_for(
-        lambda: ReminderRun.objects.filter(finished_at__isnull=False).count() == 2, celery_worker, "two runs"
+        lambda: ReminderRun.objects.filter(finished_at__isnull=False).count() == 2,
+        celery_worker,
+        "two runs, one from each beat",
+        seconds=int(wait) + 90,
     )
     _wait_for(_digests_settled, celery_worker, "every digest sent or refused")
 
