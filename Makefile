@@ -49,7 +49,7 @@ demo: prepare
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_assessments
 	$(MANAGE) load_demo_funding
-	$(MANAGE) run_reminders
+	PORTAL_URL=http://$(HOST):$(PORT) $(MANAGE) run_reminders
 
 run: demo
 	@echo "Serving the NTM Portal on http://$(HOST):$(PORT)  (log in as dieuphoi / Demo@2026; Ctrl+C stops it)"

@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import Agency, AgencyKind, User
 from accounts.roles import Role, is_coordinator, user_roles
@@ -195,7 +195,12 @@ def my_assignments(user, *, today: datetime.date) -> QuerySet[Assignment]:
         Assignment.objects.filter(agency_id__in=acting_agency_ids(user))
         .with_bucket(today)
         .select_related("task__directive", "agency")
-        .order_by("completed_on", "deadline", "task__directive", "task__position")
+        .order_by(
+            F("completed_on").asc(nulls_first=True),  # open ones first, on every database
+            F("deadline").asc(nulls_last=True),  # the most overdue first, standing tasks last
+            "task__directive",
+            "task__position",
+        )
     )
 
 

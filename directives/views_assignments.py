@@ -66,7 +66,12 @@ def _colours():
 def assignment_detail(request, pk: int):
     """One agency's assignment: the task, deadline and its history, status, reports,
     extension requests; the forms the user may use."""
-    assignment = _get(request, pk)
+    return _page(request, _get(request, pk))
+
+
+def _page(request, assignment: Assignment, *, status: int = 200, **forms):
+    """The assignment page; ``forms`` replace the empty forms (a refused form comes back
+    with what the user typed)."""
     context = assignment_page(assignment) | {
         "assignment": assignment,
         "bucket": assignment.bucket,
@@ -78,8 +83,9 @@ def assignment_detail(request, pk: int):
         "extension_form": ExtensionForm(),
         "decision_form": DecisionForm(),
         "reopen_form": ReopenForm(),
+        **forms,
     }
-    return render(request, "directives/assignment.html", context)
+    return render(request, "directives/assignment.html", context, status=status)
 
 
 @login_required
@@ -90,7 +96,7 @@ def assignment_progress(request, pk: int):
     form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
         _errors_to_messages(request, form)
-        return redirect("directive-assignment", pk=pk)
+        return _page(request, assignment, status=400, progress_form=form)
     try:
         progress_report_create(
             user=request.user,
@@ -101,8 +107,8 @@ def assignment_progress(request, pk: int):
         )
     except ValidationError as error:
         _errors_to_messages(request, form, error)
-    else:
-        messages.success(request, _("Progress report saved."))
+        return _page(request, assignment, status=400, progress_form=form)
+    messages.success(request, _("Progress report saved."))
     return redirect("directive-assignment", pk=pk)
 
 

@@ -9,7 +9,7 @@ theirs, is by points (phương pháp tính điểm):
    (defaults in :class:`Weights`)::
 
        points = usage × min(ratio, 100) / 100          (ratio: the usage ratio in percent,
-                                                        as shown, one decimal)
+                                                        exact: 1380 of 3200 t is 43,125)
               + per_registered × communes registered to reach the standard this year
               + per_road_km × km of road still to harden (criterion 2; 0 by default)
 
@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from funding.rates import HUNDRED, usage_ratio
+from funding.rates import HUNDRED, exact_percent
 
 # Reserves are whole tonnes; a province's reserve is a few thousand tonnes.
 MAX_RESERVE = 10_000_000
@@ -125,9 +125,9 @@ class Proposal:
 
 
 def priority(candidate: Candidate, weights: Weights) -> Priority:
-    """The points of ``candidate`` under ``weights``; the usage ratio is the one shown
-    (percent, one decimal) and counts up to 100 %."""
-    ratio = usage_ratio(used=candidate.used, allocated=candidate.allocated)
+    """The points of ``candidate`` under ``weights``; the usage ratio is exact (pages show
+    it to one decimal) and counts up to 100 %."""
+    ratio = exact_percent(candidate.used, candidate.allocated)
     usage_points = Decimal(0) if ratio is None else weights.usage * min(ratio, HUNDRED) / HUNDRED
     return Priority(
         candidate=candidate,

@@ -25,12 +25,21 @@ USAGE_LOW = Decimal(50)
 USAGE_GOOD = Decimal(80)
 
 
-def percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part`` over ``whole`` as a percent rounded to one decimal, half up; None when
-    ``whole`` is zero or less. ``percent(Decimal(1), Decimal(3))`` -> ``Decimal("33.3")``."""
+def exact_percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` over ``whole`` in percent, unrounded (28 significant digits); None when
+    ``whole`` is zero or less. ``exact_percent(Decimal(1380), Decimal(3200))`` ->
+    ``Decimal("43.125")``."""
     if whole is None or whole <= 0:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return Decimal(part) * HUNDRED / Decimal(whole)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` over ``whole`` as a percent rounded to one decimal, half up, as pages show
+    it; None when ``whole`` is zero or less. ``percent(Decimal(1), Decimal(3))`` ->
+    ``Decimal("33.3")``."""
+    exact = exact_percent(part, whole)
+    return None if exact is None else exact.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def usage_ratio(*, used: Decimal, allocated: Decimal) -> Decimal | None:
