@@ -1,14 +1,12 @@
 """Read queries for the assessment pages, always from the user's visible units."""
 
-from decimal import Decimal
-
 from django.db.models import Prefetch, QuerySet
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, AssessmentComment, AssessmentStatus, Criterion, IndicatorValue
+from ntm_portal.templatetags.ntm_format import decimal_vi
 
 
 def assessment_list(*, visible: QuerySet[AdministrativeUnit], period=None, criteria_set=None, status=None):
@@ -76,7 +74,7 @@ def _shown(field: str, value) -> str:
     if field == "achieved":
         return _("Đạt") if value else _("Không đạt")
     if field == "number":
-        return formats.number_format(Decimal(value).normalize(), use_l10n=True)
+        return decimal_vi(value)  # 1.234,5 and 100, as everywhere else
     if field == "status":
         return str(AssessmentStatus(value).label)
     return str(value)

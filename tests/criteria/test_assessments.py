@@ -478,3 +478,21 @@ def test_a_coordinator_is_told_an_approved_locked_assessment_needs_reopening(
     client.force_login(dai_tu_officer)
     page = client.get(reverse("assessment-detail", args=[draft.pk])).content.decode()
     assert "Kỳ báo cáo đã khóa sổ ngày 14/08/2020: chỉ Điều phối viên cấp tỉnh được sửa phiếu này." in page
+
+
+def test_the_history_writes_numbers_as_the_form_and_the_preview_do(client, draft, dai_tu_officer, small_set):
+    two_two = ind(small_set, "2.2").pk
+    assessment_update_values(
+        user=dai_tu_officer,
+        assessment=draft,
+        version=1,
+        values={two_two: ValueInput(number=Decimal("1234.5"))},
+    )
+    assessment_update_values(
+        user=dai_tu_officer, assessment=draft, version=2, values={two_two: ValueInput(number=Decimal("100"))}
+    )
+    client.force_login(dai_tu_officer)
+    page = client.get(reverse("assessment-detail", args=[draft.pk])).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "<td>1.234,5</td>" in history and "<td>100</td>" in history
+    assert "1234,5" not in history and "1E+2" not in history
