@@ -2,10 +2,14 @@
 
 * ``POST /api/v1/directives/parse/`` (coordinators): ``{"text": "..."}`` in; the
   proposal out: ``{"number", "issued_on", "kind", "title", "issuer", "signer",
-  "recipient_ids", "sections": [{"number", "heading", "agency_ids"}], "tasks":
-  [{"section_number", "text", "deadline", "deadline_phrase", "recurrence",
-  "agency_ids", "parent_index"}]}`` with ISO dates and agencies by id. Nothing is saved.
-  A missing or non-text ``text`` answers 400 ``{"text": ["..."]}``.
+  "recipient_ids", "sections": [{"number", "heading", "agency_ids", "lead_agency_ids",
+  "cooperating_agency_ids"}], "tasks": [{"section_number", "text", "deadline",
+  "deadline_phrase", "recurrence", "agency_ids", "lead_agency_ids",
+  "cooperating_agency_ids", "parent_index", "invalid_dates"}]}`` with ISO dates and
+  agencies by id. ``agency_ids`` are all the agencies named; the roles are those the
+  confirm page proposes (:func:`~directives.services.split_roles`). Nothing is saved.
+  A missing or non-text ``text`` answers 400 ``{"text": ["..."]}``; JSON that cannot be
+  read (or is nested too deeply) 400 ``{"detail": "..."}``.
 * ``GET /api/v1/directives/`` and ``/api/v1/directives/<id>/``: directives with their
   tasks and assignments, each assignment's status bucket derived today.
 """
@@ -20,7 +24,7 @@ from rest_framework.response import Response
 from directives.metadata import parse_metadata
 from directives.models import Assignment, Directive, Task
 from directives.parsing import parse_directive, to_json
-from directives.services import agency_refs
+from directives.services import agency_refs, split_roles
 from directives.status import bucket
 from ntm_portal.text import nfc
 
@@ -88,6 +92,12 @@ def parse_view(request):
     text = nfc(serializer.validated_data["text"])
     refs = agency_refs()
     proposal = to_json(parse_directive(text, refs))
+    roles: dict[tuple, tuple] = {}
+    for row in (*proposal["sections"], *proposal["tasks"]):
+        key = (tuple(row["agency_ids"]), tuple(row["cooperating_agency_ids"]))
+        if key not in roles:
+            roles[key] = split_roles(*key)
+        row["lead_agency_ids"], row["cooperating_agency_ids"] = (list(ids) for ids in roles[key])
     meta = parse_metadata(text, refs)
     proposal |= {
         "kind": meta.kind,

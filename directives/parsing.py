@@ -6,7 +6,8 @@ The rules follow notice 58/TB-UBND of 06/07/2020 (Thái Nguyên), the usual shap
 
 * a preamble (number "Số: 58 /TB-UBND", place and date "Thái Nguyên, ngày 06 tháng 7 năm
   2020", title, findings) that holds no tasks;
-* numbered sections "1. ", "2. "... whose heading names the assignees ("Các Sở, ngành của
+* numbered sections "1. ", "2. "... (or "I.", "II."..., with "1.", "2." as their
+  sub-sections) whose heading names the assignees ("Các Sở, ngành của
   tỉnh", "Văn phòng Điều phối nông thôn mới tỉnh:", "UBND, BCĐ ... các huyện, thành phố,
   thị xã"), each with "- " bullets (tasks) and "+ " sub-bullets (tasks too);
 * a closing ("Trên đây là kết luận ...", "Nơi nhận:" and the signature) that holds no tasks.
@@ -42,8 +43,11 @@ class ParsedTask:
     """One proposed task. ``text`` is the bullet, cleaned, without its "- "/"+ " marker.
     ``deadline_phrase`` holds the words ``deadline`` came from ("trước ngày 17/7/2020");
     ``recurrence`` is "monthly" or "quarterly" for a recurring task (then no deadline).
-    ``agency_ids`` are the section's agencies. ``parent_index`` is, for a "+" sub-bullet,
-    the index in :attr:`ParsedDirective.tasks` of the "-" bullet above it."""
+    ``agency_ids`` are all the agencies its section names, ``cooperating_agency_ids``
+    those of them named after "phối hợp với" (the others are proposed as leads).
+    ``parent_index`` is, for a "+" sub-bullet, the index in :attr:`ParsedDirective.tasks`
+    of the "-" bullet above it. ``invalid_dates`` are the impossible dates written after
+    a deadline keyword ("31/02/2027"), for the coordinator to check."""
 
     section_number: str | None
     text: str
@@ -52,16 +56,21 @@ class ParsedTask:
     recurrence: str | None
     agency_ids: tuple[int, ...]
     parent_index: int | None
+    cooperating_agency_ids: tuple[int, ...] = ()
+    invalid_dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ParsedSection:
-    """A numbered section: its number ("1"), heading (cleaned, without the number) and the
-    ids of the agencies its heading names."""
+    """A numbered section: its number ("1", "II", or "II.1" for a "1." under "II."),
+    heading (cleaned, without the number), the ids of all the agencies its heading names
+    and, among them, those named as cooperating ("... chủ trì, phối hợp với Sở Tài
+    chính")."""
 
     number: str | None
     heading: str
     agency_ids: tuple[int, ...]
+    cooperating_agency_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,10 @@ class ParsedDirective:
 
 _ITALIC = re.compile(r"\*(\S(?:[^*]*\S)?)\*")
 _SECTION = re.compile(r"^(\d{1,2})\.(?!\d)\s*(.*)$")
-_BULLET = re.compile(r"^([-+–•])\s*([\w(\"“'].*)$")
+# "I. ", "II - ", "III) " (capitals only, so a sentence starting "V/v" or "Về" is not one).
+_ROMAN_SECTION = re.compile(r"^([IVX]{1,6})\s*(?:\.(?!\d)|\)|[-–](?=\s))\s*(.*)$")
+# A marker then a space then anything ("- <b>", "+ {x}"), or a marker glued to a word ("-Rà").
+_BULLET = re.compile(r"^([-+–•])(?:\s+(\S.*)|([\w(\"“'].*))$")
 _CLOSING = re.compile(r"^(?:tren day la\b|noi nhan\b)")
 _NUMBER = re.compile(r"^so ?:? ?(\d+) ?/ ?([a-z0-9]+(?:[-/.][a-z0-9]+)*)")
 _ISSUED = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
@@ -107,21 +119,38 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+def _roman(number: int) -> str:
+    """``number`` (1-39) in Roman numerals: 1 -> "I", 4 -> "IV"."""
+    letters = ""
+    for value, symbol in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            letters, number = letters + symbol, number - value
+    return letters
+
+
 def _items(lines: list[str]) -> list[_Item]:
     """Group lines into logical lines. A numbered line opens a section only if its number
-    follows the previous section's (1, 2, 3...), so a stray "1." inside a section is text."""
+    follows the previous section's (1, 2, 3... or I, II, III...), so a stray "1." inside
+    a section is text. Under a Roman section, "1.", "2."... are its sub-sections
+    ("II.1", "II.2"), counted again from 1 in each Roman section."""
     items: list[_Item] = []
-    expected, open_item = 1, False
+    expected, expected_roman, roman, open_item = 1, 1, None, False
     for index, line in enumerate(lines):
         if not line:
             open_item = False
             continue
         heading, bullet = _SECTION.match(line), _BULLET.match(line)
-        if heading and int(heading[1]) == expected:
-            items.append(_Item("section", heading[2], index, str(expected)))
+        roman_heading = _ROMAN_SECTION.match(line)
+        if roman_heading and roman_heading[1] == _roman(expected_roman):
+            roman = roman_heading[1]
+            items.append(_Item("section", roman_heading[2], index, roman))
+            expected_roman, expected = expected_roman + 1, 1
+        elif heading and int(heading[1]) == expected:
+            number = f"{roman}.{expected}" if roman else str(expected)
+            items.append(_Item("section", heading[2], index, number))
             expected += 1
         elif bullet:
-            items.append(_Item("+" if bullet[1] == "+" else "-", bullet[2], index))
+            items.append(_Item("+" if bullet[1] == "+" else "-", bullet[2] or bullet[3], index))
         elif open_item:
             items[-1].text = f"{items[-1].text} {line}".strip()
         else:
@@ -168,10 +197,20 @@ def _header(lines: list[str]) -> tuple[str | None, datetime.date | None]:
 
 # --- Deadlines ----------------------------------------------------------------------
 
+# A date: "17/7/2020", "17.07.2020", "17/7" (the year of issue), "25/12/26" (2026), or
+# "17 tháng 7 năm 2020". The same separator twice when a year follows.
+_DATE = (
+    r"(?:(?P<d{n}>\d{{1,2}}) ?(?P<s{n}>[/.-]) ?(?P<m{n}>\d{{1,2}})"
+    r"(?: ?(?P=s{n}) ?(?P<y{n}>\d{{4}}|\d{{2}}))?(?![\d/])"
+    r"|(?P<ld{n}>\d{{1,2}}) thang (?P<lm{n}>\d{{1,2}})(?: nam (?P<ly{n}>\d{{4}}))?\b)"
+)
 _DAY_DEADLINE = re.compile(
-    r"\b(?:(?:xong|hoan thanh) )?(?:truoc|cham nhat|han chot|thoi han|han)(?: (?:la|vao))?:?(?: ngay)? ?"
-    r"(?:(?P<d>\d{1,2}) ?[/.-] ?(?P<m>\d{1,2})(?: ?[/.-] ?(?P<y>\d{4}))?(?![\d/])"
-    r"|(?P<ld>\d{1,2}) thang (?P<lm>\d{1,2})(?: nam (?P<ly>\d{4}))?\b)"
+    r"\b(?:(?:xong|hoan thanh) )?(?:truoc|cham nhat|han chot|thoi han|han|den het)(?: (?:la|vao))?:?"
+    r"(?: ngay)? ?" + _DATE.format(n="")
+)
+# "từ ngày 01/12/2026 đến (hết) ngày 31/12/2026": the end date is the deadline.
+_RANGE_DEADLINE = re.compile(
+    r"\btu(?: ngay)? ?" + _DATE.format(n="0") + r" ?(?:den|toi|-)(?: het)?(?: ngay)? ?" + _DATE.format(n="")
 )
 _MONTH_DEADLINE = re.compile(r"\btrong thang (\d{1,2})(?: ?/ ?| nam )(\d{4})\b")
 _QUARTER_DEADLINE = re.compile(r"\b(?:trong )?quy (iv|i{1,3}|[1-4])(?: ?/ ?| nam )(\d{4})\b")
@@ -188,23 +227,64 @@ def _date(year: int | None, month: int, day: int | None) -> datetime.date | None
     return datetime.date(year, month, day) if 1 <= day <= last_day else None
 
 
-def _deadline(text: str, default_year: int | None) -> tuple[datetime.date | None, str | None, str | None]:
-    """``(deadline, deadline_phrase, recurrence)`` of a task text.
+def _year(written: str | None, default_year: int | None) -> int | None:
+    """The year of a date: as written, ``default_year`` if none, "26" -> 2026 (a two-digit
+    year is taken only if the result lies between the year before the year of issue and
+    twenty years after it, or any 20yy when the year of issue is unknown)."""
+    if not written:
+        return default_year
+    if len(written) == 4:
+        return int(written)
+    year = 2000 + int(written)
+    if default_year is None or default_year - 1 <= year <= default_year + 20:
+        return year
+    return None
 
-    Only a date after a deadline keyword counts ("trước", "chậm nhất", "hạn"...), so the
-    reference dates of cited documents are ignored. An explicit day wins over "trong tháng
-    m/yyyy" (last day of the month), which wins over "quý III/2020" (last day of the
-    quarter); within a kind the first valid one wins. A day without a year takes
-    ``default_year``. "hằng tháng"/"hằng quý" make a recurring task without deadline.
+
+def _day_candidate(match: re.Match, default_year: int | None, text: str, positions: list[int]):
+    """``(deadline or None, the impossible date as written or None)`` of a day match."""
+    if match["d"]:
+        day, month, written = match.group("d", "m", "y")
+        start, end = match.start("d"), match.end("y") if written else match.end("m")
+    else:
+        day, month, written = match.group("ld", "lm", "ly")
+        start, end = match.start("ld"), match.end("ly") if written else match.end("lm")
+    year = _year(written, default_year)
+    if written and year is None:  # an ambiguous two-digit year: not a deadline, not an error
+        return None, None
+    deadline = _date(year, int(month), int(day))
+    # An impossible day or month (whatever the year), or a day the year lacks (29/2/2021).
+    impossible = deadline is None and (
+        year is not None or not 1 <= int(month) <= 12 or not 1 <= int(day) <= 31
+    )
+    return deadline, text[positions[start] : positions[end]] if impossible else None
+
+
+def _deadline(
+    text: str, default_year: int | None
+) -> tuple[datetime.date | None, str | None, str | None, tuple[str, ...]]:
+    """``(deadline, deadline_phrase, recurrence, invalid_dates)`` of a task text.
+
+    Only a date after a deadline keyword counts ("trước", "chậm nhất", "hạn", "đến hết"...)
+    or the end of "từ ngày ... đến ngày ...", so the reference dates of cited documents are
+    ignored. An explicit day wins over "trong tháng m/yyyy" (last day of the month), which
+    wins over "quý III/2020" (last day of the quarter); within a kind the first valid one
+    (in reading order) wins. A day without a year takes ``default_year``. Impossible dates
+    after a keyword ("trước ngày 31/02/2027") are no deadline but come back, as written,
+    in ``invalid_dates``. "hằng tháng"/"hằng quý" make a recurring task without deadline.
     """
     folded, positions = _folded_with_map(text)
     for recurrence, pattern in _RECURRENCES:
         if pattern.search(folded):
-            return None, None, recurrence
-    candidates = []
-    for match in _DAY_DEADLINE.finditer(folded):
-        day, month, year = match.group("d", "m", "y") if match["d"] else match.group("ld", "lm", "ly")
-        candidates.append((match, _date(int(year) if year else default_year, int(month), int(day))))
+            return None, None, recurrence, ()
+    days, invalid = [], []
+    for pattern in (_RANGE_DEADLINE, _DAY_DEADLINE):
+        for match in pattern.finditer(folded):
+            deadline, impossible = _day_candidate(match, default_year, text, positions)
+            days.append((match, deadline))
+            if impossible and impossible not in invalid:
+                invalid.append(impossible)
+    candidates = sorted(days, key=lambda pair: pair[0].start())
     for match in _MONTH_DEADLINE.finditer(folded):
         candidates.append((match, _date(int(match[2]), int(match[1]), None)))
     for match in _QUARTER_DEADLINE.finditer(folded):
@@ -212,8 +292,8 @@ def _deadline(text: str, default_year: int | None) -> tuple[datetime.date | None
         candidates.append((match, _date(int(match[2]), 3 * quarter, None)))
     for match, deadline in candidates:
         if deadline is not None:
-            return deadline, text[positions[match.start()] : positions[match.end()]], None
-    return None, None, None
+            return deadline, text[positions[match.start()] : positions[match.end()]], None, tuple(invalid)
+    return None, None, None, tuple(invalid)
 
 
 # --- Agencies -----------------------------------------------------------------------
@@ -272,6 +352,26 @@ def _match_agencies(heading: str, agencies: Sequence[AgencyRef]) -> tuple[int, .
     return tuple(sorted(ids))
 
 
+# Who is named after these words cooperates: "Sở A chủ trì, phối hợp với Sở B".
+_COOPERATION = re.compile(r"\b(?:phoi hop (?:voi|cung)|va phoi hop)\b")
+
+
+def _match_roles(heading: str, agencies: Sequence[AgencyRef]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(all agency ids, cooperating ids)`` of a heading: the agencies named after the
+    first "phối hợp với"/"phối hợp cùng"/"và phối hợp" cooperate, unless also named
+    before it (with or without "chủ trì"), where they lead."""
+    folded = fold(heading)
+    match = _COOPERATION.search(folded)
+    if match is None:
+        return _match_agencies(heading, agencies), ()
+    # fold() keeps one character per character for these words, but map back to be safe.
+    _, positions = _folded_with_map(heading)
+    cut = positions[match.start()]
+    lead = set(_match_agencies(heading[:cut], agencies))
+    cooperating = set(_match_agencies(heading[cut:], agencies)) - lead
+    return tuple(sorted(lead | cooperating)), tuple(sorted(cooperating))
+
+
 def agencies_named(text: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
     """Ids of the agencies a line names, by the same rules as a section heading (see
     :func:`parse_directive`): used for the recipients (nơi nhận) of a directive."""
@@ -290,19 +390,26 @@ def parse_directive(text: str, agencies: Sequence[AgencyRef]) -> ParsedDirective
     * Sections are the lines "1. ", "2. "... numbered in sequence; text before the first
       one is preamble, and everything from "Trên đây là ..." or "Nơi nhận:" on is closing:
       neither yields tasks.
-    * Every "- " bullet of a section is a task; a "+ " bullet is a task whose
+    * Every "- " bullet ("-", "–", "•" and a space, then any text) of a section is a task; a "+ " bullet is a task whose
       ``parent_index`` is the "-" bullet above it. A section without bullets yields one
       task from the text after its heading's colon (or its whole line if it has no colon);
       the heading then stops at the colon. Without numbered sections every bullet of the
       body is a task with ``section_number`` None; without bullets there are no tasks.
-    * Deadlines: see :func:`_deadline`; dates are day-first and impossible ones ignored.
+    * Deadlines: see :func:`_deadline`; dates are day-first; impossible ones are no
+      deadline and are listed in the task's ``invalid_dates``.
     * A section's agencies come from its heading, accent- and case-insensitively: "các Sở,
       ngành" -> every department; "Văn phòng Điều phối nông thôn mới tỉnh" -> the
       provincial coordination office; "UBND", "BCĐ", "Văn phòng Điều phối" followed by
       "các huyện, thành phố, thị xã"/"cấp huyện" -> the district committees, district
       steering committees, district coordination offices; otherwise any agency whose name
       or short name occurs (longest match first). Kinds named together give the union.
-      A task's agencies are always its section's, even if the bullet names a lead agency.
+      Those named after "phối hợp với"/"phối hợp cùng"/"và phối hợp" are also in
+      ``cooperating_agency_ids`` (the others lead). A task's agencies are always its
+      section's, even if the bullet names a lead agency.
+    * Sections may also be numbered "I.", "II -", "III)"... in sequence; then "1.", "2."
+      under "II." are its sub-sections "II.1", "II.2" (a sub-section naming no agency
+      takes its Roman section's, and a Roman section followed by sub-sections yields no
+      task of its own).
 
     Never raises on odd text (an empty string gives an empty result); raises
     :class:`TypeError` if ``text`` is not a ``str``.
@@ -316,24 +423,43 @@ def parse_directive(text: str, agencies: Sequence[AgencyRef]) -> ParsedDirective
 
     sections: list[ParsedSection] = []
     tasks: list[ParsedTask] = []
-    for section, children in groups:
+    roles: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # of the Roman sections
+    for position, (section, children) in enumerate(groups):
         bullets = [(child.kind, child.text) for child in children if child.kind in ("-", "+")]
         number = section.number if section else None
         heading = section.text if section else ""
-        if section and not bullets:
+        following = groups[position + 1][0] if position + 1 < len(groups) else None
+        has_subsections = bool(number and following and (following.number or "").startswith(f"{number}."))
+        if section and not bullets and not has_subsections:
             head, colon, rest = heading.partition(":")
             if colon and rest.strip():
                 heading, bullets = f"{head}{colon}", [("-", rest.strip())]
             elif heading and not colon:
                 bullets = [("-", heading)]
-        agency_ids = _match_agencies(heading, agencies) if section else ()
+        agency_ids, cooperating_ids = _match_roles(heading, agencies) if section else ((), ())
+        if number and "." not in number:
+            roles[number] = (agency_ids, cooperating_ids)
+        elif number and not agency_ids:  # a sub-section naming nobody: its Roman section's
+            agency_ids, cooperating_ids = roles.get(number.partition(".")[0], ((), ()))
         if section:
-            sections.append(ParsedSection(number, heading, agency_ids))
+            sections.append(ParsedSection(number, heading, agency_ids, cooperating_ids))
         parent = None
         for kind, bullet in bullets:
-            deadline, phrase, recurrence = _deadline(bullet, year)
+            deadline, phrase, recurrence, invalid = _deadline(bullet, year)
             parent_index = parent if kind == "+" else None
-            tasks.append(ParsedTask(number, bullet, deadline, phrase, recurrence, agency_ids, parent_index))
+            tasks.append(
+                ParsedTask(
+                    number,
+                    bullet,
+                    deadline,
+                    phrase,
+                    recurrence,
+                    agency_ids,
+                    parent_index,
+                    cooperating_ids,
+                    invalid,
+                )
+            )
             if kind == "-":
                 parent = len(tasks) - 1
     return ParsedDirective(doc_number, issued_on, tuple(sections), tuple(tasks))
@@ -349,9 +475,25 @@ def _jsonable(value):
     return value
 
 
+def _with_roles(row: dict) -> dict:
+    """``row`` with "lead_agency_ids" (named, not cooperating) before its cooperating ones."""
+    cooperating = row.pop("cooperating_agency_ids")
+    lead = [agency_id for agency_id in row["agency_ids"] if agency_id not in cooperating]
+    items = list(row.items())
+    at = [key for key, _ in items].index("agency_ids") + 1
+    return dict(
+        items[:at] + [("lead_agency_ids", lead), ("cooperating_agency_ids", cooperating)] + items[at:]
+    )
+
+
 def to_json(parsed: ParsedDirective) -> dict:
     """JSON-ready data for the API: ``{"number", "issued_on", "sections": [{"number",
-    "heading", "agency_ids"}], "tasks": [{"section_number", "text", "deadline",
-    "deadline_phrase", "recurrence", "agency_ids", "parent_index"}]}``, dates as ISO
-    strings ("2020-07-17") and tuples as lists."""
-    return _jsonable(dataclasses.asdict(parsed))
+    "heading", "agency_ids", "lead_agency_ids", "cooperating_agency_ids"}], "tasks":
+    [{"section_number", "text", "deadline", "deadline_phrase", "recurrence", "agency_ids",
+    "lead_agency_ids", "cooperating_agency_ids", "parent_index", "invalid_dates"}]}``,
+    dates as ISO strings ("2020-07-17") and tuples as lists. ``agency_ids`` are all the
+    agencies named; the roles are the parser's (see :func:`parse_directive`)."""
+    data = _jsonable(dataclasses.asdict(parsed))
+    data["sections"] = [_with_roles(section) for section in data["sections"]]
+    data["tasks"] = [_with_roles(task) for task in data["tasks"]]
+    return data

@@ -67,6 +67,8 @@ class TaskInput:
     parent_index: int | None = None
     criterion_id: int | None = None
     unit_ids: tuple[int, ...] = ()
+    # Notes of the parser for the coordinator (an impossible date...); never saved.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,21 +94,30 @@ def agency_refs() -> list[AgencyRef]:
     ]
 
 
-def split_roles(agency_ids: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def split_roles(
+    agency_ids: Sequence[int], cooperating_ids: Sequence[int] = ()
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Default roles of the agencies a section names: ``(lead_ids, cooperating_ids)``.
 
-    Every agency leads its own part ("UBND các huyện" gives one lead assignment per
-    district committee), except a steering committee (BCĐ) named together with the
-    People's Committee of the same district, which cooperates: in notice 58/TB-UBND
-    section 3 ("UBND, BCĐ ... các huyện, thành phố, thị xã") each district's UBND leads
-    and its BCĐ cooperates."""
-    agencies = list(Agency.objects.filter(pk__in=agency_ids))
+    The agencies the parser found named as cooperating ("Sở A chủ trì, phối hợp với Sở
+    B": ``cooperating_ids``) cooperate. Every other agency leads its own part ("UBND các
+    huyện" gives one lead assignment per district committee), except a steering committee
+    (BCĐ) named together with the People's Committee of the same district, which
+    cooperates: in notice 58/TB-UBND section 3 ("UBND, BCĐ ... các huyện, thành phố, thị
+    xã") each district's UBND leads and its BCĐ cooperates."""
+    agencies = list(Agency.objects.filter(pk__in=set(agency_ids) | set(cooperating_ids)))
     committee_scopes = {a.scope_id for a in agencies if a.kind == AgencyKind.DISTRICT_COMMITTEE}
     cooperating = {
         a.pk for a in agencies if a.kind == AgencyKind.STEERING_COMMITTEE and a.scope_id in committee_scopes
-    }
+    } | set(cooperating_ids)
     lead = tuple(sorted(a.pk for a in agencies if a.pk not in cooperating))
-    return lead, tuple(sorted(cooperating))
+    return lead, tuple(sorted(a.pk for a in agencies if a.pk in cooperating))
+
+
+def _warnings(invalid_dates: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        _("Deadline: the date %(date)s does not exist; check it.") % {"date": date} for date in invalid_dates
+    )
 
 
 def proposal_from_text(text: str) -> DirectiveInput:
@@ -118,7 +129,7 @@ def proposal_from_text(text: str) -> DirectiveInput:
     meta = parse_metadata(text, refs)
     tasks = []
     for task in parsed.tasks:
-        lead, cooperating = split_roles(task.agency_ids)
+        lead, cooperating = split_roles(task.agency_ids, task.cooperating_agency_ids)
         section = next((s for s in parsed.sections if s.number == task.section_number), None)
         tasks.append(
             TaskInput(
@@ -131,6 +142,7 @@ def proposal_from_text(text: str) -> DirectiveInput:
                 lead_ids=lead,
                 cooperating_ids=cooperating,
                 parent_index=task.parent_index,
+                warnings=_warnings(task.invalid_dates),
             )
         )
     return DirectiveInput(

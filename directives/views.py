@@ -112,6 +112,7 @@ def _proposal_forms(text: str):
                 "parent_index": task.parent_index,
                 "leads": list(task.lead_ids),
                 "cooperating": list(task.cooperating_ids),
+                "warnings": task.warnings,
             }
             for task in proposal.tasks
         ],

@@ -3,7 +3,9 @@ of QĐ 4781/QĐ-BNN-VPĐP, the communes registered to reach the standard each ye
 roads still to harden; the other rows are listed read-only-by-default: they are written
 through the portal's pages (which check the allocation limits and the scope)."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from funding.models import (
@@ -53,10 +55,40 @@ class RoadBacklogAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["commune"]
 
 
+class DisbursementMilestoneForm(forms.ModelForm):
+    """The admin's milestone form refuses what the portal refuses: a rate that would make
+    the expected rates go down over time (the same check as
+    :func:`funding.services_funds.milestone_set`)."""
+
+    class Meta:
+        model = DisbursementMilestone
+        fields = ["year", "due_on", "expected_percent", "is_demo"]
+
+    def clean(self):
+        from funding.services_funds import milestone_rate_error
+
+        data = super().clean()
+        year, due_on, rate = data.get("year"), data.get("due_on"), data.get("expected_percent")
+        if year and due_on and rate is not None:
+            if due_on.year < year:
+                self.add_error("due_on", _("By date: cannot be before %(year)s.") % {"year": year})
+            message = milestone_rate_error(
+                year=year, due_on=due_on, expected_percent=rate, exclude_pk=self.instance.pk
+            )
+            if message:
+                self.add_error("expected_percent", message)
+        return data
+
+
 @admin.register(DisbursementMilestone)
 class DisbursementMilestoneAdmin(SimpleHistoryAdmin):
+    form = DisbursementMilestoneForm
     list_display = ["year", "due_on", "expected_percent", "set_by"]
     list_filter = ["year"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

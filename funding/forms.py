@@ -318,9 +318,11 @@ class DisbursementForm(StyledForm):
     amount = NumberField(label=gettext_lazy("Amount (VND)"))
     note = CleanCharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, holders, **kwargs):
+    def __init__(self, *args, holders, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(holders)
+        if sources is not None:
+            self.fields["source"].queryset = sources
 
 
 class MilestoneForm(StyledForm):

@@ -29,6 +29,7 @@ from funding.models import (
     RoadBacklog,
     StandardTarget,
 )
+from funding.selectors_history import unit_history
 
 ZERO = Decimal(0)
 
@@ -170,8 +171,8 @@ def batch_in_scope(
 @dataclass(frozen=True)
 class UnitFunding:
     """Everything of one holder for a year: cement allocations (with their batch),
-    deliveries, use reports, fund allocations and disbursements, and the history of its
-    use reports and disbursements (newest first)."""
+    deliveries, use reports, fund allocations and disbursements, and the history of all
+    of them (:class:`funding.selectors_history.HistoryEntry`, newest first)."""
 
     unit: AdministrativeUnit
     year: int
@@ -192,7 +193,8 @@ class UnitFunding:
 
 
 def unit_funding(*, unit: AdministrativeUnit, year: int) -> UnitFunding:
-    """What ``unit`` was given and did in ``year``. Seven queries."""
+    """What ``unit`` was given and did in ``year``, with the history of every row of it
+    (:func:`funding.selectors_history.unit_history`). Ten queries."""
     allocations = list(
         CementAllocation.objects.filter(unit=unit, batch__year=year)
         .select_related("batch")
@@ -208,18 +210,7 @@ def unit_funding(*, unit: AdministrativeUnit, year: int) -> UnitFunding:
     disbursements = list(
         Disbursement.objects.filter(unit=unit, year=year).select_related("source", "created_by")
     )
-    history = list(
-        CementUse.history.filter(unit_id=unit.pk, year=year)
-        .select_related("history_user")
-        .order_by("-history_date")[:20]
-    ) + list(
-        Disbursement.history.filter(unit_id=unit.pk, year=year)
-        .select_related("history_user")
-        .order_by("-history_date")[:20]
-    )
-    for record in history:
-        record.kind = "use" if hasattr(record, "tonnes") else "disbursement"
-    history.sort(key=lambda record: record.history_date, reverse=True)
+    history = unit_history(unit=unit, year=year)
     cement = CementRow(
         unit=unit,
         allocated=sum((a.tonnes for a in allocations), ZERO),
@@ -237,7 +228,7 @@ def unit_funding(*, unit: AdministrativeUnit, year: int) -> UnitFunding:
         disbursements=disbursements,
         funds_allocated=sum((a.amount for a in fund_allocations), ZERO),
         funds_disbursed=sum((d.amount for d in disbursements), ZERO),
-        history=history[:20],
+        history=history,
     )
 
 
@@ -246,6 +237,30 @@ def cement_holders(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[Administr
     delivery forms), by GSO code."""
     held = CementAllocation.objects.values("unit_id")
     return units.filter(pk__in=held).select_related("parent").order_by("code", "name")
+
+
+def latest_cement_year(*, units: QuerySet[AdministrativeUnit]) -> int | None:
+    """The latest year in which a unit of ``units`` holds cement, or None (one query)."""
+    return (
+        CementAllocation.objects.filter(unit__in=units)
+        .order_by("-batch__year")
+        .values_list("batch__year", flat=True)
+        .first()
+    )
+
+
+def district_holders(*, visible: QuerySet[AdministrativeUnit], year: int) -> list[AdministrativeUnit]:
+    """Districts of ``visible`` holding cement of ``year`` (by GSO code; one query): a
+    reserve of that year for their communes would count the cement twice."""
+    held = CementAllocation.objects.filter(batch__year=year).values("unit_id")
+    return list(visible.filter(level=UnitLevel.DISTRICT, pk__in=held).order_by("code", "name").distinct())
+
+
+def allocated_sources(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[FundSource]:
+    """Active sources allocated to a unit of ``units`` in some year (for the
+    disbursement form), in their order."""
+    held = FundAllocation.objects.filter(unit__in=units).values("source_id")
+    return FundSource.objects.filter(is_active=True, pk__in=held).order_by("position", "name")
 
 
 def fund_holders(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[AdministrativeUnit]:

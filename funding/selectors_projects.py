@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from communes.models import AdministrativeUnit, UnitLevel
 from funding.models import CheckOutcome, ConditionCheck, OcopProduct, SupportCondition, ValueChainProject
+from funding.selectors_history import HistoryEntry, check_history, project_history
 
 
 def projects_in_scope(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[ValueChainProject]:
@@ -56,6 +57,14 @@ def project_list(*, visible: QuerySet[AdministrativeUnit], status: str = "") -> 
 
 
 @dataclass(frozen=True)
+class ProjectHistory:
+    """A project's history: its own changes (status, amounts, fields) and its checks."""
+
+    changes: list[HistoryEntry]
+    checks: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
 class ChecklistItem:
     """One active condition and the project's check of it (None if not checked yet)."""
 
@@ -67,8 +76,8 @@ def project_detail(
     *, visible: QuerySet[AdministrativeUnit], pk
 ) -> tuple[ValueChainProject, list[ChecklistItem], list]:
     """The project (404-able: raises ``ValueChainProject.DoesNotExist`` outside scope),
-    its checklist over the active conditions, and the history of its checks (newest
-    first). Nine queries."""
+    its checklist over the active conditions, and its history: the project's own
+    changes and the checks (:class:`ProjectHistory`, newest first). Eleven queries."""
     project = (
         projects_in_scope(visible=visible)
         .select_related("created_by")
@@ -80,11 +89,7 @@ def project_detail(
         ChecklistItem(condition=condition, check=checks.get(condition.pk))
         for condition in SupportCondition.objects.filter(is_active=True).order_by("position", "code")
     ]
-    history = list(
-        ConditionCheck.history.filter(project_id=project.pk)
-        .select_related("history_user", "condition")
-        .order_by("-history_date")[:50]
-    )
+    history = ProjectHistory(changes=project_history(project=project), checks=check_history(project=project))
     return project, items, history
 
 

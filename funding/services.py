@@ -140,13 +140,67 @@ def _in_force_during(unit: AdministrativeUnit, year: int) -> bool:
     )
 
 
+def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The province ``unit`` lies in (itself for a province), walking up the parents."""
+    current, steps = unit, 0
+    while current is not None and current.level != UnitLevel.PROVINCE and steps < 5:
+        current, steps = current.parent, steps + 1
+    return current
+
+
 def holder_error(unit: AdministrativeUnit, year: int) -> str | None:
-    """Why ``unit`` cannot hold an allocation of ``year``, or None."""
+    """Why ``unit`` cannot hold an allocation (cement or funds) of ``year``, or None: it
+    must be a district or commune in force in ``year``, under a province still in force
+    (a province merged into another in 2025, Bắc Kạn into Thái Nguyên, ran its own
+    programme before the merger: its old districts and communes are not ours)."""
     if unit.level not in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
         return _("%(unit)s: cement and funds are allocated to districts and communes only.") % {"unit": unit}
     if not _in_force_during(unit, year):
         return _("%(unit)s was not in force in %(year)s.") % {"unit": unit, "year": year}
+    province = _province_of(unit)
+    if province is None or province.valid_until is not None:
+        return _(
+            "%(unit)s belonged to %(province)s, a province that ran its own programme: "
+            "it cannot hold cement or funds of this province."
+        ) % {"unit": unit, "province": province or "—"}
     return None
+
+
+def holder_errors(
+    units: list[AdministrativeUnit], year: int, *, held: str = "cement", field=None
+) -> dict[str, str]:
+    """Every reason why ``units`` cannot hold allocations of ``year`` together, keyed by
+    ``field(unit)`` (default "unit-<pk>"): :func:`holder_error` for each, then the
+    nesting rule (:func:`_nesting_errors`) against the holders of ``held`` ("cement" or
+    "funds") of that year. One function for cement batches and fund allocations, so both
+    refuse the same units with the same message."""
+    field = field or (lambda unit: f"unit-{unit.pk}")
+    errors = {field(unit): message for unit in units if (message := holder_error(unit, year))}
+    if errors:
+        return errors
+    return {
+        field(unit): message
+        for unit in units
+        if (message := _nesting_errors(units, year, held=held).get(f"unit-{unit.pk}"))
+    }
+
+
+def check_decision_date(day: datetime.date | None, year: int, *, field: str = "decision_date") -> None:
+    """ValidationError on ``field`` when the decision of an allocation of ``year`` is
+    dated neither in ``year`` nor in the year before (plans are decided late the year
+    before at the earliest), or in the future."""
+    if day is None:
+        return
+    check_not_future(day, field=field, label=_("Decision date"))
+    if day.year not in (year - 1, year):
+        raise ValidationError(
+            {
+                field: _(
+                    "Decision date: %(day)s is not in %(year)s or %(before)s; check the year of the allocation."
+                )
+                % {"day": day.strftime("%d/%m/%Y"), "year": year, "before": year - 1}
+            }
+        )
 
 
 # --- Cement batches -----------------------------------------------------------------------
@@ -169,10 +223,12 @@ def cement_batch_create(
     (tonnes by holder; units with 0 are left out).
 
     Raises PermissionDenied; :class:`OutOfScope` for a unit outside the change scope;
-    ValidationError on "year", "decision_number", "decision_date", "allocations" (none
-    given) or "unit-<pk>" naming the unit: a unit that is not a district or commune in
-    force in ``year``, one holding cement of ``year`` inside another holder of the same
-    year (a district and one of its communes), a bad number of tonnes.
+    ValidationError on "year", "decision_number", "decision_date" (in the future, or
+    not in ``year`` or the year before), "allocations" (none given) or "unit-<pk>"
+    naming the unit (:func:`holder_errors`, shared with fund allocations): a unit that
+    is not a district or commune in force in ``year`` under a province still in force,
+    one holding cement of ``year`` inside another holder of the same year (a district
+    and one of its communes), a bad number of tonnes.
     """
     require_permission(user, "funding.add_cementbatch")
     check_year(year)
@@ -183,7 +239,7 @@ def cement_batch_create(
         raise ValidationError({"decision_number": _("Decision number: enter the number of the decision.")})
     if decision_date is None:
         raise ValidationError({"decision_date": _("Decision date: enter the date of the decision.")})
-    check_not_future(decision_date, field="decision_date", label=_("Decision date"))
+    check_decision_date(decision_date, year)
     visible_for_change = unit_scope(user, for_change=True)
     wanted: dict[AdministrativeUnit, Decimal] = {}
     errors: dict[str, str] = {}
@@ -197,15 +253,12 @@ def cement_batch_create(
             continue
         if tonnes == 0:
             continue
-        if message := holder_error(unit, year):
-            errors[f"unit-{unit.pk}"] = message
-            continue
         wanted[unit] = tonnes
     if errors:
         raise ValidationError(errors)
     if not wanted:
         raise ValidationError({"allocations": _("Enter the tonnes of at least one unit.")})
-    errors = _nesting_errors(list(wanted), year)
+    errors = holder_errors(list(wanted), year)
     if errors:
         raise ValidationError(errors)
     batch = CementBatch(
@@ -236,24 +289,27 @@ def cement_batch_create(
     return batch
 
 
-def _nesting_errors(units: list[AdministrativeUnit], year: int) -> dict[str, str]:
+def _nesting_errors(units: list[AdministrativeUnit], year: int, *, held: str = "cement") -> dict[str, str]:
     """A holder may not lie inside another holder of the same year, nor contain one: the
-    use of a district and of its commune would be counted twice."""
+    use of a district and of its commune would be counted twice. ``held``: "cement"
+    (cement allocations) or "funds" (fund allocations)."""
+    from funding.models import FundAllocation
+
     errors = {}
     ids = {unit.pk for unit in units}
     parents = {unit.parent_id for unit in units if unit.parent_id}
-    related = (
-        CementAllocation.objects.filter(batch__year=year)
-        .filter(Q(unit_id__in=parents) | Q(unit__parent_id__in=ids))
-        .select_related("unit")
-    )
+    if held == "funds":
+        related = FundAllocation.objects.filter(year=year)
+        template = _("%(unit)s: %(other)s already holds funds of %(year)s; allocate to one of the two only.")
+    else:
+        related = CementAllocation.objects.filter(batch__year=year)
+        template = _("%(unit)s: %(other)s already holds cement of %(year)s; allocate to one of the two only.")
+    related = related.filter(Q(unit_id__in=parents) | Q(unit__parent_id__in=ids)).select_related("unit")
     holders = {row.unit for row in related}
     for unit in units:
         for other in holders:
             if other.pk == unit.parent_id or other.parent_id == unit.pk:
-                errors[f"unit-{unit.pk}"] = _(
-                    "%(unit)s: %(other)s already holds cement of %(year)s; allocate to one of the two only."
-                ) % {"unit": unit, "other": other, "year": year}
+                errors[f"unit-{unit.pk}"] = template % {"unit": unit, "other": other, "year": year}
         if unit.parent_id in ids:
             errors[f"unit-{unit.pk}"] = _("%(unit)s lies inside another unit of this batch.") % {"unit": unit}
     return errors
@@ -294,7 +350,8 @@ def cement_use_create(
 
     Refused with a ValidationError on "tonnes", saying the allocation, what was used and
     what is left, when the report would take the unit's use of ``year`` beyond its
-    allocation (checked under a lock, see the module's docstring); on "used_on" (in the
+    allocation (checked under a lock, see the module's docstring); on "year" when
+    nothing was allocated to ``unit`` that year; on "used_on" (in the
     future, or before ``year``), "purpose", "road_kind" (required for a road, only for
     a road), "length_km" (required for a road or canal, more than 0), "place" (not
     inside ``unit``), "description", "evidence" (empty). Raises :class:`OutOfScope` /
@@ -339,7 +396,7 @@ def cement_use_create(
     allocated = _locked_allocated(unit, year)
     if allocated <= 0:
         raise ValidationError(
-            {"tonnes": _("%(unit)s has no cement allocated for %(year)s.") % {"unit": unit, "year": year}}
+            {"year": _("%(unit)s has no cement allocated for %(year)s.") % {"unit": unit, "year": year}}
         )
     used = CementUse.objects.filter(unit=unit, year=year).aggregate(total=Sum("tonnes"))["total"] or ZERO
     if used + tonnes > allocated:
@@ -393,7 +450,8 @@ def cement_delivery_create(
     """Record cement handed over to ``unit`` for its allocation of ``year``
     (``funding.add_cementdelivery``, in the change scope). Refused on "tonnes" when the
     deliveries would exceed the allocation (checked under the same lock as use
-    reports), on "delivered_on" in the future or before ``year``."""
+    reports), on "year" when nothing was allocated to ``unit`` that year, on
+    "delivered_on" in the future or before ``year``."""
     require_change(user, unit, "funding.add_cementdelivery")
     check_year(year)
     tonnes = check_tonnes(tonnes, field="tonnes", label=_("Tonnes delivered"))
@@ -408,6 +466,10 @@ def cement_delivery_create(
             }
         )
     allocated = _locked_allocated(unit, year)
+    if allocated <= 0:
+        raise ValidationError(
+            {"year": _("%(unit)s has no cement allocated for %(year)s.") % {"unit": unit, "year": year}}
+        )
     delivered = (
         CementDelivery.objects.filter(unit=unit, year=year).aggregate(total=Sum("tonnes"))["total"] or ZERO
     )

@@ -16,11 +16,12 @@ from communes.models import AdministrativeUnit
 from funding.models import Disbursement, DisbursementMilestone, FundAllocation, FundSource
 from funding.services import (
     ZERO,
+    check_decision_date,
     check_not_future,
     check_vnd,
     check_year,
     decimal_places,
-    holder_error,
+    holder_errors,
     require_change,
     require_permission,
     vnd_text,
@@ -48,12 +49,11 @@ def fund_allocation_create(
     require_change(user, unit, "funding.add_fundallocation")
     check_year(year)
     amount = check_vnd(amount, field="amount", label=_("Amount (VND)"))
-    if message := holder_error(unit, year):
-        raise ValidationError({"unit": message})
+    if errors := holder_errors([unit], year, held="funds", field=lambda _unit: "unit"):
+        raise ValidationError(errors)
     if not source.is_active:
         raise ValidationError({"source": _("Source: %(source)s is no longer used.") % {"source": source}})
-    if decision_date is not None:
-        check_not_future(decision_date, field="decision_date", label=_("Decision date"))
+    check_decision_date(decision_date, year)
     row = FundAllocation(
         unit=unit,
         year=year,
@@ -110,7 +110,7 @@ def disbursement_create(
     if allocated <= 0:
         raise ValidationError(
             {
-                "amount": _("%(unit)s has no funds of %(source)s allocated for %(year)s.")
+                "source": _("Source: %(unit)s has no funds of %(source)s allocated for %(year)s.")
                 % {"unit": unit, "source": source, "year": year}
             }
         )
@@ -176,21 +176,10 @@ def milestone_set(
         raise ValidationError(
             {"expected_percent": _("Expected rate (%): from 0 to 100, at most two decimals.")}
         )
-    others = DisbursementMilestone.objects.select_for_update().filter(year=year).exclude(due_on=due_on)
-    earlier = (
-        others.filter(due_on__lt=due_on, expected_percent__gt=expected_percent).order_by("-due_on").first()
-    )
-    later = others.filter(due_on__gt=due_on, expected_percent__lt=expected_percent).order_by("due_on").first()
-    for other in (earlier, later):
-        if other is not None:
-            raise ValidationError(
-                {
-                    "expected_percent": _(
-                        "Expected rate (%%): the rate expected by %(day)s is %(rate)s %%; rates cannot go down over time."
-                    )
-                    % {"day": other.due_on.strftime("%d/%m/%Y"), "rate": decimal_vi(other.expected_percent)}
-                }
-            )
+    if message := milestone_rate_error(
+        year=year, due_on=due_on, expected_percent=expected_percent, lock=True
+    ):
+        raise ValidationError({"expected_percent": message})
     milestone = DisbursementMilestone.objects.filter(
         year=year, due_on=due_on
     ).first() or DisbursementMilestone(year=year, due_on=due_on)
@@ -200,3 +189,27 @@ def milestone_set(
     milestone._history_user = user
     milestone.save()
     return milestone
+
+
+def milestone_rate_error(
+    *, year: int, due_on: datetime.date, expected_percent: Decimal, exclude_pk=None, lock: bool = False
+) -> str | None:
+    """Why ``expected_percent`` by ``due_on`` would make the expected rates of ``year`` go
+    down over time (an earlier milestone expects more, or a later one less), or None.
+    The milestone of the same day (and ``exclude_pk``, the row being edited) is left
+    out. Used by :func:`milestone_set` and by the admin's form, so both refuse alike."""
+    others = DisbursementMilestone.objects.filter(year=year).exclude(due_on=due_on)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if lock:
+        others = others.select_for_update()
+    earlier = (
+        others.filter(due_on__lt=due_on, expected_percent__gt=expected_percent).order_by("-due_on").first()
+    )
+    later = others.filter(due_on__gt=due_on, expected_percent__lt=expected_percent).order_by("due_on").first()
+    for other in (earlier, later):
+        if other is not None:
+            return _(
+                "Expected rate (%%): the rate expected by %(day)s is %(rate)s %%; rates cannot go down over time."
+            ) % {"day": other.due_on.strftime("%d/%m/%Y"), "rate": decimal_vi(other.expected_percent)}
+    return None

@@ -28,6 +28,7 @@ from funding.models import (
     SupportCondition,
     ValueChainProject,
 )
+from funding.project_status import status_errors
 from funding.services import (
     MAX_TONNES,
     MAX_VND,
@@ -62,7 +63,23 @@ class ProjectInput:
     communes: tuple[AdministrativeUnit, ...] = ()
 
 
-def _validate_project(user, data: ProjectInput) -> None:
+def _open_conditions(project: ValueChainProject | None) -> list[str]:
+    """Texts of the active conditions ``project`` has not met (not checked, or not met)."""
+    met = set()
+    if project is not None:
+        met = set(
+            ConditionCheck.objects.filter(project=project, outcome=CheckOutcome.MET).values_list(
+                "condition_id", flat=True
+            )
+        )
+    return [
+        condition.text
+        for condition in SupportCondition.objects.filter(is_active=True).order_by("position", "code")
+        if condition.pk not in met
+    ]
+
+
+def _validate_project(user, data: ProjectInput, *, project: ValueChainProject | None = None) -> None:
     errors = {}
     for name, label in (
         ("name", _("Name")),
@@ -117,6 +134,14 @@ def _validate_project(user, data: ProjectInput) -> None:
         errors["communes"] = _("Communes: %(units)s are not communes.") % {
             "units": ", ".join(c.name for c in not_communes)
         }
+    if "status" not in errors:
+        for key, message in status_errors(
+            previous=project.status if project is not None else None,
+            status=data.status,
+            support_approved=data.support_approved,
+            open_conditions=_open_conditions(project) if data.status == ProjectStatus.APPROVED else [],
+        ).items():
+            errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
 
@@ -157,10 +182,11 @@ def project_create(*, user, data: ProjectInput, is_demo: bool = False) -> ValueC
 @transaction.atomic
 def project_update(*, user, project: ValueChainProject, data: ProjectInput) -> ValueChainProject:
     """Change a project (``funding.change_valuechainproject``); validated as
-    :func:`project_create`."""
+    :func:`project_create`, and its status moves only as :mod:`funding.project_status`
+    allows (approval needs every active condition met)."""
     require_permission(user, "funding.change_valuechainproject")
-    _validate_project(user, data)
     project = ValueChainProject.objects.select_for_update().get(pk=project.pk)
+    _validate_project(user, data, project=project)
     _fill(project, data)
     project._history_user = user
     project.save()

@@ -33,7 +33,8 @@ from ntm_portal.templatetags.ntm_format import decimal_vi
 def reserve_proposal(*, user, year: int, level: str, reserve: int, weights: allocation.Weights):
     """The proposal for ``reserve`` tonnes of ``year`` among the units of ``level`` in the
     user's change scope: (units by id, :class:`~funding.allocation.Proposal`). Raises
-    ValidationError on "reserve" (or "level") with the reason from
+    ValidationError on "year" when no unit of ``level`` is in force that year, on
+    "reserve" (or "level") with the reason from
     :func:`funding.allocation.propose`."""
     check_year(year)
     if level not in Level.CHOICES:
@@ -41,6 +42,13 @@ def reserve_proposal(*, user, year: int, level: str, reserve: int, weights: allo
     pairs = reserve_candidates(
         visible=unit_scope(user, for_change=True), year=year, level=level, today=timezone.localdate()
     )
+    if not pairs:
+        raise ValidationError(
+            {
+                "year": _("Year: no unit of this level was in force in %(year)s to share the reserve among.")
+                % {"year": year}
+            }
+        )
     try:
         proposal = allocation.propose(reserve=reserve, candidates=[c for _u, c in pairs], weights=weights)
     except allocation.ProposalError as error:

@@ -36,6 +36,8 @@ from funding.selectors import (
     cement_holders,
     cement_overview,
     cement_years,
+    district_holders,
+    latest_cement_year,
     programme_units,
     reference_day,
     unit_funding,
@@ -195,7 +197,10 @@ def use_create(request):
     unit = posted_unit(request) if request.method == "POST" else None
     place = posted_unit(request, "place") if request.method == "POST" else None
     holders = cement_holders(units=unit_scope(request.user, for_change=True))
-    initial = {"year": request.GET.get("year") or timezone.localdate().year, "unit": request.GET.get("unit")}
+    initial = {
+        "year": request.GET.get("year") or _default_cement_year(request.user),
+        "unit": request.GET.get("unit"),
+    }
     form = CementUseForm(request.POST or None, holders=holders, places=_places(request.user), initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -227,6 +232,11 @@ def use_create(request):
     return render(request, "funding/use_form.html", {"form": form})
 
 
+def _default_cement_year(user) -> int:
+    """The latest year the user's units hold cement, else this year."""
+    return latest_cement_year(units=unit_scope(user, for_change=True)) or timezone.localdate().year
+
+
 def _unit_url(pk) -> str:
     from django.urls import reverse
 
@@ -240,7 +250,10 @@ def delivery_create(request):
     require(request.user, "funding.add_cementdelivery")
     unit = posted_unit(request) if request.method == "POST" else None
     holders = cement_holders(units=unit_scope(request.user, for_change=True))
-    initial = {"year": request.GET.get("year") or timezone.localdate().year, "unit": request.GET.get("unit")}
+    initial = {
+        "year": request.GET.get("year") or _default_cement_year(request.user),
+        "unit": request.GET.get("unit"),
+    }
     form = DeliveryForm(request.POST or None, holders=holders, initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -328,7 +341,20 @@ def _proposal_context(request, form: ReserveForm, *, shares=None, share_errors=N
             }
         )
     has_demo = CementBatch.objects.filter(Q(year=data["year"]) & Q(is_demo=True)).exists()
-    return context | {"proposal": proposal, "rows": rows, "has_demo": has_demo, "weights": form.weights()}
+    nested = []
+    if data["level"] == Level.COMMUNE:
+        nested = [
+            unit.name
+            for unit in district_holders(visible=unit_scope(request.user, for_change=True), year=data["year"])
+        ]
+    return context | {
+        "proposal": proposal,
+        "rows": rows,
+        "has_demo": has_demo,
+        "weights": form.weights(),
+        "nested_holders": nested,
+        "proposal_year": data["year"],
+    }
 
 
 def _posted_shares(post) -> dict[int, str]:

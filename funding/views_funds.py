@@ -22,7 +22,7 @@ from funding.forms import (
     MilestoneForm,
     default_year,
 )
-from funding.selectors import fund_holders, fund_years, funds_overview
+from funding.selectors import allocated_sources, fund_holders, fund_years, funds_overview
 from funding.services import vnd_text
 from funding.services_funds import disbursement_create, fund_allocation_create, milestone_set
 from funding.views_cement import posted_unit, require
@@ -114,9 +114,12 @@ def disbursement_create_view(request):
     disbursement beyond the allocation of its source is refused, saying what is left."""
     require(request.user, "funding.add_disbursement")
     unit = posted_unit(request) if request.method == "POST" else None
-    holders = fund_holders(units=unit_scope(request.user, for_change=True))
+    changeable = unit_scope(request.user, for_change=True)
+    holders = fund_holders(units=changeable)
     initial = {"year": request.GET.get("year") or timezone.localdate().year, "unit": request.GET.get("unit")}
-    form = DisbursementForm(request.POST or None, holders=holders, initial=initial)
+    form = DisbursementForm(
+        request.POST or None, holders=holders, sources=allocated_sources(units=changeable), initial=initial
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

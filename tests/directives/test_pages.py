@@ -144,7 +144,7 @@ def test_the_assignment_page_and_its_forms(client, dai_tu_officer, seed_directiv
     download = client.get(reverse("directive-report-file", args=[report.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
     bad = client.post(reverse("directive-progress", args=[assignment.pk]), {"text": "x", "percent": "140"})
-    assert bad.status_code == 302 and ProgressReport.objects.count() == 1
+    assert bad.status_code == 400 and ProgressReport.objects.count() == 1  # the form comes back
     client.post(reverse("directive-done", args=[assignment.pk]), {"note": ""})
     assignment.refresh_from_db()
     assert assignment.completed_on == datetime.date(2026, 11, 30)
@@ -161,7 +161,7 @@ def test_an_exe_attachment_is_refused_with_the_field_named(client, dai_tu_office
         {"text": "x", "percent": "10", "attachment": upload},
         follow=True,
     )
-    assert response.status_code == 200 and not ProgressReport.objects.exists()
+    assert response.status_code == 400 and not ProgressReport.objects.exists()
     messages = [str(m) for m in response.context["messages"]]
     assert any(".pdf" in m for m in messages)
 
@@ -227,8 +227,20 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
         "signer": "",
         "recipient_ids": _ids("so-y-te"),
         "sections": [
-            {"number": "1", "heading": "Sở Y tế, Sở GTVT:", "agency_ids": health_transport},
-            {"number": "2", "heading": "UBND các huyện, thành phố, thị xã:", "agency_ids": districts},
+            {
+                "number": "1",
+                "heading": "Sở Y tế, Sở GTVT:",
+                "agency_ids": health_transport,
+                "lead_agency_ids": health_transport,
+                "cooperating_agency_ids": [],
+            },
+            {
+                "number": "2",
+                "heading": "UBND các huyện, thành phố, thị xã:",
+                "agency_ids": districts,
+                "lead_agency_ids": districts,
+                "cooperating_agency_ids": [],
+            },
         ],
         "tasks": [
             {
@@ -238,7 +250,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "deadline_phrase": "chậm nhất ngày 05/4/2021",
                 "recurrence": None,
                 "agency_ids": health_transport,
+                "lead_agency_ids": health_transport,
+                "cooperating_agency_ids": [],
                 "parent_index": None,
+                "invalid_dates": [],
             },
             {
                 "section_number": "1",
@@ -247,7 +262,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "deadline_phrase": None,
                 "recurrence": "monthly",
                 "agency_ids": health_transport,
+                "lead_agency_ids": health_transport,
+                "cooperating_agency_ids": [],
                 "parent_index": None,
+                "invalid_dates": [],
             },
             {
                 "section_number": "2",
@@ -256,7 +274,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "deadline_phrase": "trong tháng 6/2021",
                 "recurrence": None,
                 "agency_ids": districts,
+                "lead_agency_ids": districts,
+                "cooperating_agency_ids": [],
                 "parent_index": None,
+                "invalid_dates": [],
             },
         ],
     }
@@ -306,3 +327,34 @@ def test_the_directive_api_lists_assignments_with_their_status(client, api_clien
             "status": "open_overdue",
         }
     ]
+
+
+def _proposal(client, body: str):
+    text = (
+        "Số: 9/TB-UBND\n\nThái Nguyên, ngày 02 tháng 11 năm 2026\n\nTHÔNG BÁO\n\nKết luận\n\n"
+        f"{body}\n\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    response = client.post(reverse("directive-new"), {"step": "parse", "text": text})
+    assert response.status_code == 200
+    return response
+
+
+def test_the_proposal_ticks_the_agencies_after_phoi_hop_voi_as_cooperating(client, coordinator):
+    client.force_login(coordinator)
+    response = _proposal(
+        client, "I. Sở Nông nghiệp và PTNT chủ trì, phối hợp với Sở Tài chính:\n\n- Xây dựng đề án."
+    )
+    task = response.context["formset"].forms[0]
+    assert task.initial["section_number"] == "I"
+    assert task.initial["leads"] == _ids("so-nong-nghiep-ptnt")
+    assert task.initial["cooperating"] == _ids("so-tai-chinh")
+
+
+def test_the_proposal_warns_of_an_impossible_deadline(client, coordinator):
+    client.force_login(coordinator)
+    response = _proposal(client, "1. Sở Y tế:\n\n- Báo cáo trước ngày 31/02/2027.\n\n- Tổng kết.")
+    page = response.content.decode()
+    assert page.count('data-testid="task-warning"') == 1 and "31/02/2027" in page
+    first, second = response.context["formset"].forms
+    assert first.initial["deadline"] is None and first.initial["warnings"]
+    assert not second.initial["warnings"]

@@ -323,7 +323,163 @@ def test_to_json_is_serialisable_with_iso_dates(seed):
         "number": "2",
         "heading": "Văn phòng Điều phối nông thôn mới tỉnh:",
         "agency_ids": [PROVINCIAL_OFFICE],
+        "lead_agency_ids": [PROVINCIAL_OFFICE],
+        "cooperating_agency_ids": [],
     }
     assert data["tasks"][3]["deadline"] == "2020-07-17"
     assert data["tasks"][3]["deadline_phrase"] == "trước ngày 17/7/2020"
     assert isinstance(data["tasks"][0]["agency_ids"], list)
+
+
+# --- 7. Roman numerals, roles, dates, odd bullets (QA findings) ------------------------
+
+
+SO_NN = _id("Sở Nông nghiệp và Phát triển nông thôn")
+SO_TC = _id("Sở Tài chính")
+
+
+@pytest.mark.parametrize("marks", [("I.", "II.", "III."), ("I -", "II -", "III -"), ("I)", "II)", "III)")])
+def test_roman_numbered_sections_get_their_agencies(marks):
+    body = (
+        f"{marks[0]} Sở Y tế:\n\n- Hướng dẫn các xã.\n\n"
+        f"{marks[1]} Sở Tài chính:\n\n- Bố trí kinh phí.\n\n"
+        f"{marks[2]} UBND các huyện, thành phố, thị xã:\n\n- Rà soát tiêu chí.\n"
+    )
+    parsed = parse_directive(_notice(body), AGENCIES)
+    assert [(s.number, s.heading) for s in parsed.sections] == [
+        ("I", "Sở Y tế:"),
+        ("II", "Sở Tài chính:"),
+        ("III", "UBND các huyện, thành phố, thị xã:"),
+    ]
+    assert [task.section_number for task in parsed.tasks] == ["I", "II", "III"]
+    assert parsed.tasks[0].agency_ids == (_id("Sở Y tế"),)
+    assert parsed.tasks[1].agency_ids == (SO_TC,)
+    assert set(parsed.tasks[2].agency_ids) == DISTRICT_COMMITTEES
+
+
+def test_roman_sections_must_follow_in_order():
+    body = "I. Sở Y tế:\n\n- Hướng dẫn các xã.\n\nIII. Sở Tài chính:\n\n- Bố trí kinh phí."
+    parsed = parse_directive(_notice(body), AGENCIES)
+    assert [s.number for s in parsed.sections] == ["I"]
+    # "III." out of order is plain text, so its bullet stays in section I.
+    assert [task.section_number for task in parsed.tasks] == ["I", "I"]
+
+
+def test_arabic_sections_under_a_roman_section_are_its_sub_sections():
+    body = (
+        "I. ĐÁNH GIÁ KẾT QUẢ\n\nCác xã đã hoàn thành.\n\n"
+        "II. NHIỆM VỤ TRỌNG TÂM\n\n"
+        "1. Sở Y tế:\n\n- Hướng dẫn các xã.\n\n"
+        "2. Sở Tài chính:\n\n- Bố trí kinh phí.\n"
+    )
+    parsed = parse_directive(_notice(body), AGENCIES)
+    assert [s.number for s in parsed.sections] == ["I", "II", "II.1", "II.2"]
+    # "II." followed by its sub-sections yields no task of its own.
+    assert [(t.section_number, t.text) for t in parsed.tasks] == [
+        ("I", "ĐÁNH GIÁ KẾT QUẢ"),
+        ("II.1", "Hướng dẫn các xã."),
+        ("II.2", "Bố trí kinh phí."),
+    ]
+    assert parsed.tasks[2].agency_ids == (SO_TC,)
+
+
+def test_sub_sections_naming_nobody_take_the_roman_sections_agencies():
+    body = "I. Sở Y tế:\n\n1. Về y tế cơ sở:\n\n- Hướng dẫn các xã.\n"
+    parsed = parse_directive(_notice(body), AGENCIES)
+    assert parsed.tasks[0].section_number == "I.1"
+    assert parsed.tasks[0].agency_ids == (_id("Sở Y tế"),)
+
+
+def test_the_seed_keeps_its_roles(seed):
+    assert all(section.cooperating_agency_ids == () for section in seed.sections)
+    assert all(task.cooperating_agency_ids == () and task.invalid_dates == () for task in seed.tasks)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Sở Nông nghiệp và PTNT chủ trì, phối hợp với Sở Tài chính:",
+        "Sở Nông nghiệp và PTNT phối hợp cùng Sở Tài chính:",
+        "Sở Nông nghiệp và PTNT chủ trì và phối hợp Sở Tài chính:",
+        "SỞ NÔNG NGHIỆP VÀ PTNT CHỦ TRÌ, PHỐI HỢP VỚI SỞ TÀI CHÍNH:",
+    ],
+)
+def test_agencies_after_phoi_hop_voi_cooperate(heading):
+    parsed = parse_directive(_notice(f"1. {heading}\n\n- Xây dựng đề án."), AGENCIES)
+    section, task = parsed.sections[0], parsed.tasks[0]
+    assert section.agency_ids == task.agency_ids == tuple(sorted((SO_NN, SO_TC)))
+    assert section.cooperating_agency_ids == task.cooperating_agency_ids == (SO_TC,)
+    data = to_json(parsed)
+    assert data["sections"][0]["lead_agency_ids"] == data["tasks"][0]["lead_agency_ids"] == [SO_NN]
+    assert (
+        data["sections"][0]["cooperating_agency_ids"] == data["tasks"][0]["cooperating_agency_ids"] == [SO_TC]
+    )
+
+
+def test_an_agency_named_before_and_after_phoi_hop_leads():
+    parsed = parse_directive(
+        _notice("1. Sở Tài chính chủ trì, phối hợp với các Sở, ngành:\n\n- Bố trí kinh phí."), AGENCIES
+    )
+    assert set(parsed.tasks[0].agency_ids) == DEPARTMENTS
+    assert set(parsed.tasks[0].cooperating_agency_ids) == DEPARTMENTS - {SO_TC}
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected", "phrase"),
+    [
+        ("Nộp báo cáo đến hết ngày 20/12/2026.", datetime.date(2026, 12, 20), "đến hết ngày 20/12/2026"),
+        (
+            "Hoàn thành đến hết ngày 20/12/2026.",
+            datetime.date(2026, 12, 20),
+            "Hoàn thành đến hết ngày 20/12/2026",
+        ),
+        (
+            "Tổ chức kiểm tra từ ngày 01/12/2026 đến ngày 31/12/2026.",
+            datetime.date(2026, 12, 31),
+            "từ ngày 01/12/2026 đến ngày 31/12/2026",
+        ),
+        ("Báo cáo trước ngày 25/12/26.", datetime.date(2026, 12, 25), "trước ngày 25/12/26"),
+        ("Báo cáo trước ngày 25/12/98.", None, None),  # 2098 is not a plausible deadline
+        ("Số liệu tính đến ngày 30/6/2026.", None, None),  # an "as of" date is no deadline
+    ],
+)
+def test_more_deadline_spellings(bullet, expected, phrase):
+    task = _only_task(bullet, date_line="Thái Nguyên, ngày 02 tháng 11 năm 2026")
+    assert (task.deadline, task.deadline_phrase) == (expected, phrase)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "invalid"),
+    [
+        ("Báo cáo trước ngày 31/02/2027.", ("31/02/2027",)),
+        ("Báo cáo trước ngày 31/6/2020.", ("31/6/2020",)),
+        ("Tổng kết chậm nhất ngày 29 tháng 2 năm 2027.", ("29 tháng 2 năm 2027",)),
+        ("Báo cáo trước ngày 15/13/2027.", ("15/13/2027",)),
+        ("Báo cáo trước ngày 15/12/2027.", ()),
+        ("Thực hiện Quyết định ngày 31/02/2017.", ()),  # not after a deadline keyword
+    ],
+)
+def test_impossible_deadline_dates_are_reported(bullet, invalid):
+    task = _only_task(bullet)
+    assert task.invalid_dates == invalid
+    if invalid:
+        assert task.deadline is None
+
+
+def test_a_valid_deadline_after_an_impossible_one_is_kept_with_the_warning():
+    task = _only_task("Báo cáo trước ngày 31/02/2027, tổng kết trước ngày 15/3/2027.")
+    assert task.deadline == datetime.date(2027, 3, 15)
+    assert task.invalid_dates == ("31/02/2027",)
+
+
+@pytest.mark.parametrize(
+    "start", ["<b>Rà soát</b>", "{tên xã} báo cáo", "‹Kế hoạch›", "01 xã đạt chuẩn", "...tiếp tục"]
+)
+@pytest.mark.parametrize("marker", ["-", "+", "•", "–"])
+def test_any_marker_and_space_then_text_is_a_bullet(marker, start):
+    parsed = parse_directive(
+        _notice(f"1. Sở Y tế:\n\n- Hướng dẫn các xã.\n{marker} {start} trước 30/9."), AGENCIES
+    )
+    assert [task.text for task in parsed.tasks] == ["Hướng dẫn các xã.", f"{start} trước 30/9."]
+    assert parsed.tasks[1].deadline == datetime.date(2020, 9, 30)
+    assert parsed.tasks[1].parent_index == (0 if marker == "+" else None)

@@ -112,7 +112,7 @@ def test_the_service_refuses_the_second_of_two_reports_that_together_exceed_the_
     assert CementUse.objects.count() == 1
 
 
-def test_a_unit_with_no_allocation_that_year_cannot_report(dai_tu_officer):
+def test_a_unit_with_no_allocation_that_year_cannot_report_and_the_error_sits_on_the_year(dai_tu_officer):
     batch(year=2019, number="1/QĐ-UBND", day=datetime.date(2019, 3, 1), d171="10")
     with pytest.raises(ValidationError) as caught:
         cement_use_create(
@@ -125,7 +125,7 @@ def test_a_unit_with_no_allocation_that_year_cannot_report(dai_tu_officer):
             description="Sân trường",
             evidence="Biên bản",
         )
-    assert "tonnes" in caught.value.message_dict
+    assert list(caught.value.message_dict) == ["year"]
     assert not CementUse.objects.exists()
 
 

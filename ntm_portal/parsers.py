@@ -1,0 +1,21 @@
+"""Request parsers of the REST API."""
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser that answers 400 instead of 500 on pathological input: JSON
+    nested too deeply for Python's recursion limit (``RecursionError``) or otherwise
+    unreadable (``ValueError``, e.g. a bad encoding)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type=media_type, parser_context=parser_context)
+        except ParseError:
+            raise
+        except RecursionError:
+            raise ParseError(_("The JSON is nested too deeply.")) from None
+        except ValueError:
+            raise ParseError(_("The JSON could not be read.")) from None
