@@ -156,7 +156,7 @@ def assignment_extension(request, pk: int):
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         _errors_to_messages(request, form)
-        return redirect("directive-assignment", pk=pk)
+        return _page(request, assignment, status=400, extension_form=form)
     try:
         extension_request_create(
             user=request.user,
@@ -166,8 +166,8 @@ def assignment_extension(request, pk: int):
         )
     except ValidationError as error:
         _errors_to_messages(request, form, error)
-    else:
-        messages.success(request, _("Extension requested; a coordinator will decide."))
+        return _page(request, assignment, status=400, extension_form=form)
+    messages.success(request, _("Extension requested; a coordinator will decide."))
     return redirect("directive-assignment", pk=pk)
 
 

@@ -1,5 +1,8 @@
 """Request middleware of the project."""
 
+from django.http import Http404
+from django.shortcuts import render
+
 from ntm_portal.text import nfc
 
 
@@ -29,3 +32,21 @@ class NormalizeUnicodeMiddleware:
             copy.setlist(key, [nfc(v) for v in values])
         copy._mutable = False
         return copy
+
+
+class NotFoundPageMiddleware:
+    """Answer an ``Http404`` raised by a view (a unit, assessment or assignment outside
+    the user's scope) with the portal's own Vietnamese 404 page, also when DEBUG is on as
+    in the demo of ``make run``, where Django would show its English technical page with
+    the site's URL patterns. Unknown addresses (no view) keep Django's handling."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return render(request, "404.html", status=404)
+        return None

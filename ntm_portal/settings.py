@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ntm_portal.middleware.NormalizeUnicodeMiddleware",
+    "ntm_portal.middleware.NotFoundPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -327,8 +327,10 @@ MATRIX = [
         "post",
         {
             "anonymous": 302,
-            "coordinator": 302,
-            "dai_tu_officer": 302,
+            # A standing task has no deadline to extend: the page comes back with the
+            # reason and the form as typed (400), for the assignee and the coordinator.
+            "coordinator": 400,
+            "dai_tu_officer": 400,
             "phu_binh_officer": 404,
             "department_officer": 404,
             "*": 403,

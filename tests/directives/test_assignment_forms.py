@@ -34,3 +34,14 @@ def test_my_tasks_lists_the_most_overdue_first_and_standing_tasks_last(client, d
     page = client.get(reverse("directive-my-tasks")).content.decode()
     positions = [page.index(f"/directives/assignments/{a.pk}/") for a in (overdue, later, standing)]
     assert positions == sorted(positions)
+
+
+def test_a_refused_extension_request_comes_back_with_the_reason_typed(client, department_officer):
+    assignment = make_task(agency_code="so-giao-thong-van-tai", deadline=datetime.date(2026, 12, 15))
+    client.force_login(department_officer)
+    response = client.post(
+        reverse("directive-extension", args=[assignment.pk]),
+        {"requested_deadline": "31/02/2027", "reason": "Chờ kết quả khảo sát hiện trường"},
+    )
+    assert response.status_code == 400
+    assert "Chờ kết quả khảo sát hiện trường" in response.content.decode()
