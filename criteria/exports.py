@@ -16,45 +16,42 @@ summary's sheets are scaled to fit the page width.
 
 import datetime
 import math
-import re
 from collections.abc import Iterable
-from decimal import Decimal
-from io import BytesIO
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.models import IndicatorValue, MeasureType, Outcome
 from criteria.selectors import AssessmentExport, Overview
-from ntm_portal.downloads import csv_bytes, set_text
+from ntm_portal.downloads import csv_bytes
 from ntm_portal.numbers import trim_decimal
+from ntm_portal.workbooks import (
+    BOLD,
+    BORDER,
+    HEADER_ALIGNMENT,
+    HEADER_FILL,
+    NOTE_FONT,
+    TITLE_FONT,
+    TOTAL_FILL,
+    WARNING_FONT,
+    file_name,
+    put,
+    workbook_bytes,
+)
 
-DATE_FORMAT = "DD/MM/YYYY"
 AVERAGE_FORMAT = "0.00"
 PERCENT_FORMAT = "0.0"
 MET_MARK = "✓"
 NOT_MET_MARK = "✗"
 
-_THIN = Side(style="thin", color="7F7F7F")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 MET_FILL = PatternFill("solid", fgColor="C6EFCE")
 NOT_MET_FILL = PatternFill("solid", fgColor="FFC7CE")
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WARNING_FONT = Font(bold=True, color="C00000")
-NOTE_FONT = Font(italic=True, size=9)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
-MIDDLE = Alignment(vertical="center")  # a table cell, in a row that other cells may make taller
 CENTER = Alignment(horizontal="center", vertical="center")
 
 # Where sheet 1's table starts: its header row, then one row per figure in this order.
@@ -73,63 +70,27 @@ SUMMARY_FIGURES = (
 VALUES_SCALE = 80
 TABLE_HEADER_ROW = 5  # sheets 2-4 and the values sheet: title rows 1-4, header from row 5
 
-# What a file name may not hold on Windows, macOS or Linux.
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
 
 # --- File names -------------------------------------------------------------------------
-
-
-def _file_name(stem: str, extension: str) -> str:
-    return _UNSAFE_IN_FILE_NAME.sub("-", stem).strip(" .-") + "." + extension
 
 
 def summary_filename(period) -> str:
     """The summary workbook's name: "Tổng hợp NTM 6 tháng đầu năm 2020.xlsx" (in the active
     language; characters a file system refuses become "-")."""
-    return _file_name(_("NTM summary %(period)s") % {"period": period.name}, "xlsx")
+    return file_name(_("NTM summary %(period)s") % {"period": period.name}, "xlsx")
 
 
 def values_filename(period, extension: str) -> str:
     """The values export's name, "Giá trị chỉ tiêu NTM 6 tháng đầu năm 2020.<extension>"."""
-    return _file_name(_("NTM indicator values %(period)s") % {"period": period.name}, extension)
+    return file_name(_("NTM indicator values %(period)s") % {"period": period.name}, extension)
 
 
 # --- Cells ------------------------------------------------------------------------------
 
 
-def _put(ws: Worksheet, row: int, column: int, value, *, number_format: str | None = None, **style):
-    """Write ``value`` into a cell keeping its kind (see the module's docstring) and apply
-    ``style`` (font, fill, border, alignment). ``None`` and "" leave the cell empty."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str | Promise):
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        if text:
-            set_text(cell, text)
-    elif isinstance(value, bool):
-        raise TypeError("write a yes/no as the text a person reads, not as a boolean")
-    elif isinstance(value, datetime.datetime):
-        raise TypeError("the exports hold dates, not instants")
-    elif isinstance(value, datetime.date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.value = trim_decimal(value)
-    elif value is not None:
-        cell.value = value  # int or float
-    if number_format:
-        cell.number_format = number_format
-    if style.get("border") is not None and style.get("alignment") is None:
-        style["alignment"] = MIDDLE
-    for name, setting in style.items():
-        if setting is not None:
-            setattr(cell, name, setting)
-    return cell
-
-
 def _header_row(ws: Worksheet, row: int, titles: Iterable, *, first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
-        _put(
+        put(
             ws,
             row,
             first_column + offset,
@@ -148,7 +109,7 @@ def _merged_header(ws: Worksheet, first_row: int, first_column: int, last_row: i
         for column in range(first_column, last_column + 1):
             ws.cell(row=row, column=column).border = BORDER
             ws.cell(row=row, column=column).fill = HEADER_FILL
-    _put(ws, first_row, first_column, title, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+    put(ws, first_row, first_column, title, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
     if (first_row, first_column) != (last_row, last_column):
         ws.merge_cells(
             start_row=first_row, start_column=first_column, end_row=last_row, end_column=last_column
@@ -264,12 +225,6 @@ def _print_setup(
     ws.oddFooter.right.size = 8
 
 
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 # --- The heading every sheet starts with ------------------------------------------------
 
 
@@ -303,7 +258,7 @@ def _sheet_heading(
 ) -> None:
     """Rows 1-4 of a table sheet: the title, what was selected, the demo warning (when
     ``has_demo``) and a note; the table's header starts on row 5."""
-    _put(ws, 1, 1, title, font=TITLE_FONT)
+    put(ws, 1, 1, title, font=TITLE_FONT)
     selection = _("%(period)s · criteria set: %(set)s · scope: %(scope)s · generated on %(day)s") % {
         "period": _period_text(period),
         "set": _set_text(criteria_set),
@@ -311,13 +266,13 @@ def _sheet_heading(
         "day": generated_on.strftime("%d/%m/%Y"),
     }
     width = _span_width(ws, span)
-    _put(ws, 2, 1, selection)
+    put(ws, 2, 1, selection)
     _fit_rows(ws, 2, selection, width)
     if has_demo:
-        _put(ws, 3, 1, _demo_warning(), font=WARNING_FONT)
+        put(ws, 3, 1, _demo_warning(), font=WARNING_FONT)
         _fit_rows(ws, 3, _demo_warning(), width)
     if note:
-        _put(ws, 4, 1, note, font=NOTE_FONT)
+        put(ws, 4, 1, note, font=NOTE_FONT)
         _fit_rows(ws, 4, note, width, size=NOTE_FONT.sz)
     if span > 1:
         for row in (1, 2, 3, 4):
@@ -358,7 +313,7 @@ def summary_workbook(
     _criterion_sheet(workbook.create_sheet(), overview, running_head=running_head, **heading)
     workbook.properties.title = _("NTM summary %(period)s") % {"period": overview.period.name}
     workbook.properties.creator = _("NTM Portal")
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def _summary_sheet(
@@ -367,7 +322,7 @@ def _summary_sheet(
     ws.title = _("Summary")
     totals = overview.totals
     _widths(ws, [52, 14, 66])
-    _put(ws, 1, 1, _("Summary of the New Rural Development (NTM) criteria results"), font=TITLE_FONT)
+    put(ws, 1, 1, _("Summary of the New Rural Development (NTM) criteria results"), font=TITLE_FONT)
     ws.merge_cells("A1:C1")
     info = [
         (_("Reporting period"), _period_text(period)),
@@ -377,18 +332,18 @@ def _summary_sheet(
     ]
     for offset, (label, value) in enumerate(info):
         row = 3 + offset
-        _put(ws, row, 1, label, font=BOLD, alignment=Alignment(vertical="top"))
-        _put(ws, row, 2, value, alignment=Alignment(horizontal="left", vertical="top"))
+        put(ws, row, 1, label, font=BOLD, alignment=Alignment(vertical="top"))
+        put(ws, row, 2, value, alignment=Alignment(horizontal="left", vertical="top"))
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         if isinstance(value, str):
             _fit_rows(ws, row, value, 14 + 66, column=2)
     if has_demo:
-        _put(ws, 7, 1, _demo_warning(), font=WARNING_FONT)
+        put(ws, 7, 1, _demo_warning(), font=WARNING_FONT)
     note = _(
         "Only approved assessments of rural communes (xã) are counted. Recognised communes "
         "(by decision) and communes meeting the standard by assessment are counted apart."
     )
-    _put(ws, 8, 1, note, font=NOTE_FONT)
+    put(ws, 8, 1, note, font=NOTE_FONT)
     _fit_rows(ws, 8, note, 52 + 14 + 66, size=NOTE_FONT.sz)
     ws.merge_cells("A7:C7")
     ws.merge_cells("A8:C8")
@@ -428,9 +383,9 @@ def _summary_sheet(
     ]
     for offset, (label, value, number_format, note) in enumerate(figures, start=1):
         row = SUMMARY_HEADER_ROW + offset
-        _put(ws, row, 1, label, border=BORDER, alignment=WRAP)
-        _put(ws, row, 2, value, number_format=number_format, border=BORDER, font=BOLD)
-        _put(ws, row, 3, note, border=BORDER, alignment=WRAP)
+        put(ws, row, 1, label, border=BORDER, alignment=WRAP)
+        put(ws, row, 2, value, number_format=number_format, border=BORDER, font=BOLD)
+        put(ws, row, 3, note, border=BORDER, alignment=WRAP)
     _print_setup(
         ws,
         title_rows=f"{SUMMARY_HEADER_ROW}:{SUMMARY_HEADER_ROW}",
@@ -478,7 +433,7 @@ def _figure_cells(ws, row, number, name, figures, **style):
         figures.under_high,
     ]
     for column, value in enumerate(cells, start=1):
-        _put(
+        put(
             ws,
             row,
             column,
@@ -518,10 +473,10 @@ def _commune_sheet(ws, overview: Overview, communes: AssessmentExport, *, runnin
         for column, value in enumerate(
             [number, item.commune.code, item.commune.name, district.name if district else ""], start=1
         ):
-            _put(ws, row, column, value, border=BORDER, alignment=CENTER if column == 1 else None)
+            put(ws, row, column, value, border=BORDER, alignment=CENTER if column == 1 else None)
         for offset, criterion in enumerate(criteria):
             met = item.criteria.get(criterion.pk, False)
-            _put(
+            put(
                 ws,
                 row,
                 first_criterion + offset,
@@ -530,7 +485,7 @@ def _commune_sheet(ws, overview: Overview, communes: AssessmentExport, *, runnin
                 alignment=CENTER,
                 fill=MET_FILL if met else NOT_MET_FILL,
             )
-        _put(ws, row, count_column, item.assessment.criteria_met, border=BORDER, font=BOLD)
+        put(ws, row, count_column, item.assessment.criteria_met, border=BORDER, font=BOLD)
     _print_setup(ws, title_rows=f"{top}:{bottom}", freeze=f"E{bottom + 1}", running_head=running_head)
 
 
@@ -568,7 +523,7 @@ def _criterion_sheet(ws, overview: Overview, *, running_head, **heading):
             item.not_met,
         ]
         for column, value in enumerate(cells, start=1):
-            _put(
+            put(
                 ws,
                 row,
                 column,
@@ -576,7 +531,7 @@ def _criterion_sheet(ws, overview: Overview, *, running_head, **heading):
                 border=BORDER,
                 alignment=WRAP if column in (2, 3) else CENTER if column == 1 else None,
             )
-        _put(ws, row, 6, item.percent, number_format=PERCENT_FORMAT, border=BORDER)
+        put(ws, row, 6, item.percent, number_format=PERCENT_FORMAT, border=BORDER)
     _print_setup(
         ws, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}", freeze="C6", running_head=running_head
     )
@@ -673,9 +628,9 @@ def values_workbook(export: AssessmentExport, *, scope_name: str, generated_on: 
             ],
             start=1,
         ):
-            _put(ws, row, column, value, border=BORDER)
+            put(ws, row, column, value, border=BORDER)
         for column, indicator in enumerate(indicators, start=first_indicator):
-            _put(ws, row, column, _wide_value(indicator, item.values.get(indicator.pk)), border=BORDER)
+            put(ws, row, column, _wide_value(indicator, item.values.get(indicator.pk)), border=BORDER)
     _print_setup(
         ws,
         title_rows=f"{top}:{bottom}",
@@ -688,7 +643,7 @@ def values_workbook(export: AssessmentExport, *, scope_name: str, generated_on: 
     _indicator_sheet(workbook.create_sheet(), export, scope_name=scope_name, generated_on=generated_on)
     workbook.properties.title = _("NTM indicator values %(period)s") % {"period": export.period.name}
     workbook.properties.creator = _("NTM Portal")
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def _indicator_sheet(ws, export: AssessmentExport, *, scope_name, generated_on):
@@ -727,7 +682,7 @@ def _indicator_sheet(ws, export: AssessmentExport, *, scope_name, generated_on):
             indicator.target,
         ]
         for column, value in enumerate(cells, start=1):
-            _put(ws, row, column, value, border=BORDER, alignment=WRAP)
+            put(ws, row, column, value, border=BORDER, alignment=WRAP)
     _print_setup(
         ws,
         title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}",

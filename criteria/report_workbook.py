@@ -31,13 +31,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from io import BytesIO
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -56,6 +55,7 @@ from criteria.spreadsheet import (
 )
 from ntm_portal.downloads import set_text
 from ntm_portal.templatetags.ntm_format import decimal_vi
+from ntm_portal.workbooks import BORDER, HEADER_FILL, workbook_bytes
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "ntm_meta"
@@ -66,10 +66,6 @@ VALUE_COLUMN_WIDTH = 18  # characters
 HEADING_CHARS_PER_LINE = 16  # a wrapped heading in a value column of that width
 COMMUNE_CODE_DIGITS = 5  # GSO commune codes: "05443"; Excel drops the leading zero of 5443
 ACHIEVED_TEXT = {True: "Đạt", False: "Không đạt"}
-
-_HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 class Field(StrEnum):
@@ -216,8 +212,8 @@ def build_template(
             elif value is not None:
                 cell.value = value
             cell.protection = Protection(locked=False)
-            cell.border = _BORDER
-        sheet.cell(row, CODE_COLUMN).border = sheet.cell(row, NAME_COLUMN).border = _BORDER
+            cell.border = BORDER
+        sheet.cell(row, CODE_COLUMN).border = sheet.cell(row, NAME_COLUMN).border = BORDER
     for index, column in enumerate(layout.columns):
         if column.field.is_mark and layout.communes:
             letter = get_column_letter(FIRST_VALUE_COLUMN + index)
@@ -233,9 +229,7 @@ def build_template(
     _write_meta(workbook.create_sheet(META_SHEET), layout, versions, generated_at)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _write_header(sheet, layout: Layout) -> None:
@@ -259,7 +253,7 @@ def _write_header(sheet, layout: Layout) -> None:
             start = number + 1
     for row in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
         for cell in row:
-            cell.font, cell.alignment, cell.fill, cell.border = bold, wrap, _HEADER_FILL, _BORDER
+            cell.font, cell.alignment, cell.fill, cell.border = bold, wrap, HEADER_FILL, BORDER
     longest = max((len(column.heading) for column in layout.columns), default=0)
     sheet.row_dimensions[1].height = 30
     sheet.row_dimensions[2].height = min(409, 15 * (2 + longest // HEADING_CHARS_PER_LINE))  # points

@@ -13,64 +13,40 @@ the page showed. Below the table, the method in words (the priority and the roun
 """
 
 import datetime
-import re
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from funding.allocation import Proposal
 from funding.selectors import Level
-from ntm_portal.downloads import set_text
-from ntm_portal.numbers import trim_decimal
+from ntm_portal.workbooks import (
+    BOLD,
+    BORDER,
+    HEADER_ALIGNMENT,
+    HEADER_FILL,
+    NOTE_FONT,
+    TITLE_FONT,
+    TOTAL_FILL,
+    WARNING_FONT,
+    file_name,
+    put,
+    workbook_bytes,
+)
 
-_THIN = Side(style="thin", color="7F7F7F")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WARNING_FONT = Font(bold=True, color="C00000")
-NOTE_FONT = Font(italic=True, size=9)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
-MIDDLE = Alignment(vertical="center")
 TONNES_FORMAT = "#,##0.###"
 POINTS_FORMAT = "0.##"
 PERCENT_FORMAT = "0.0"
 HEADER_ROW = 5
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def proposal_filename(year: int) -> str:
     """ "Đề xuất phân bổ xi măng dự phòng năm 2020.xlsx" (in the active language)."""
-    stem = _("Cement reserve proposal %(year)s") % {"year": year}
-    return _UNSAFE_IN_FILE_NAME.sub("-", stem).strip(" .-") + ".xlsx"
-
-
-def _put(ws, row: int, column: int, value, *, number_format: str | None = None, **style):
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if text:
-            set_text(cell, text)
-    elif isinstance(value, Decimal):
-        cell.value = trim_decimal(value)
-    elif value is not None:
-        cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    if style.get("border") is not None and style.get("alignment") is None:
-        style["alignment"] = MIDDLE
-    for name, setting in style.items():
-        if setting is not None:
-            setattr(cell, name, setting)
-    return cell
+    return file_name(_("Cement reserve proposal %(year)s") % {"year": year}, "xlsx")
 
 
 def _method_lines(proposal: Proposal) -> list[str]:
@@ -151,21 +127,21 @@ def proposal_workbook(
         "year": year,
         "level": level_label,
     }
-    _put(ws, 1, 1, title, font=TITLE_FONT)
+    put(ws, 1, 1, title, font=TITLE_FONT)
     selection = _("Reserve: %(reserve)s tonnes · generated on %(day)s") % {
         "reserve": _number(Decimal(proposal.reserve)),
         "day": generated_on.strftime("%d/%m/%Y"),
     }
-    _put(ws, 2, 1, selection)
+    put(ws, 2, 1, selection)
     if has_demo:
-        _put(
+        put(
             ws,
             3,
             1,
             _("Illustrative data: some figures here are illustrative demo data, not official data."),
             font=WARNING_FONT,
         )
-    _put(
+    put(
         ws,
         4,
         1,
@@ -177,7 +153,7 @@ def proposal_workbook(
     for row in (1, 2, 3, 4):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
     for column, header in enumerate(headers, start=1):
-        _put(
+        put(
             ws,
             HEADER_ROW,
             column,
@@ -217,7 +193,7 @@ def proposal_workbook(
             values.append(adjusted.get(candidate.key, Decimal(0)))
             formats.append(TONNES_FORMAT)
         for column, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
-            _put(ws, line, column, value, number_format=number_format, border=BORDER)
+            put(ws, line, column, value, number_format=number_format, border=BORDER)
     line += 1
     totals = {
         2: _("Total"),
@@ -234,10 +210,10 @@ def proposal_workbook(
         number_format = (
             TONNES_FORMAT if column in (4, 5, 14, 15) else (POINTS_FORMAT if column == 12 else None)
         )
-        _put(ws, line, column, value, number_format=number_format, font=BOLD, fill=TOTAL_FILL, border=BORDER)
+        put(ws, line, column, value, number_format=number_format, font=BOLD, fill=TOTAL_FILL, border=BORDER)
     line += 2
     for text in _method_lines(proposal):
-        _put(ws, line, 1, text, font=BOLD if text == _("Method") else NOTE_FONT, alignment=WRAP)
+        put(ws, line, 1, text, font=BOLD if text == _("Method") else NOTE_FONT, alignment=WRAP)
         ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=span)
         ws.row_dimensions[line].height = 15 if text == _("Method") else 36
         line += 1
@@ -254,6 +230,4 @@ def proposal_workbook(
     ws.oddHeader.left.size = 8
     ws.oddFooter.center.text = _("Page &P of &N")
     ws.oddFooter.center.size = 8
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

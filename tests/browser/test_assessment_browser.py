@@ -1,45 +1,16 @@
 """The assessment form in a real browser: values typed, criterion evaluated live (htmx),
 saved, and the history shows who changed what."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
 from accounts.services import DEMO_PASSWORD
-from communes.models import AdministrativeUnit
-from criteria.models import CriteriaSet, Criterion, Indicator, ReportingPeriod
-from criteria.services import assessment_create
-from tests.browser.test_home_browser import ARTIFACTS, loaded_db, page  # noqa: F401 (fixtures)
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def draft(loaded_db):  # noqa: F811
-    cs = CriteriaSet.objects.create(code="browser-set", name="Bộ tiêu chí thử", level="standard")
-    criterion = Criterion.objects.create(criteria_set=cs, number=15, name="Y tế")
-    Indicator.objects.create(
-        criterion=criterion, code="15.1", name="Tỷ lệ người dân tham gia bảo hiểm y tế", measure_type="percent",
-        comparison=">=", target=Decimal("85"), verification="confirmed",
-    )  # fmt: skip
-    Indicator.objects.create(
-        criterion=criterion, code="15.2", name="Xã đạt tiêu chí quốc gia về y tế", measure_type="boolean",
-        comparison="achieved", verification="confirmed",
-    )  # fmt: skip
-    period = ReportingPeriod.objects.create(
-        code="2026-h2", name="6 tháng cuối năm 2026", kind="half_year", start=datetime.date(2026, 7, 1),
-        end=datetime.date(2026, 12, 31), submission_deadline=datetime.date(2027, 1, 15), lock_date=datetime.date(2027, 2, 14),
-    )  # fmt: skip
-    commune = AdministrativeUnit.objects.get(name="Xã Phú Bình", valid_until=None)
-    return assessment_create(
-        user=User.objects.get(username="dieuphoi"), commune=commune, period=period, criteria_set=cs
-    )
-
-
-def test_coordinator_sees_a_criterion_turn_met_while_typing_and_saves(page, live_server, draft):  # noqa: F811
+def test_coordinator_sees_a_criterion_turn_met_while_typing_and_saves(page, live_server, draft):
     page.goto(f"{live_server.url}/login/?next=/criteria/assessments/{draft.pk}/")
     page.fill("#id_username", "dieuphoi")
     page.fill("#id_password", DEMO_PASSWORD)

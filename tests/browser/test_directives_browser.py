@@ -3,43 +3,14 @@ agency in its status colour), then the overdue board; nothing breaks the page's 
 Security Policy. Screenshots land in test-artifacts/."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from accounts.services import DEMO_PASSWORD, demo_users_ensure
-
-ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        errors = []
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.console_errors = errors
-        yield page
-        browser.close()
 
 
 @pytest.fixture

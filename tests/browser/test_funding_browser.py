@@ -10,17 +10,17 @@ from playwright.sync_api import expect
 
 from accounts.services import DEMO_PASSWORD
 from funding.models import CementBatch
-from tests.browser.test_home_browser import ARTIFACTS, loaded_db, page  # noqa: F401 (fixtures)
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_funding(loaded_db):  # noqa: F811
+def demo_funding(loaded_db):
     call_command("load_demo_funding", stdout=io.StringIO())
 
 
-def test_coordinator_makes_adjusts_and_approves_the_reserve_proposal(page, live_server, demo_funding):  # noqa: F811
+def test_coordinator_makes_adjusts_and_approves_the_reserve_proposal(page, live_server, demo_funding):
     page.goto(f"{live_server.url}/login/?next=/funding/cement/reserve/")
     page.fill("#id_username", "dieuphoi")
     page.fill("#id_password", DEMO_PASSWORD)

@@ -1,56 +1,11 @@
 """In a real browser: headless Chromium (Debian's package) driven by Playwright."""
 
-from pathlib import Path
-
 import pytest
 
-from accounts.services import DEMO_PASSWORD, demo_users_ensure
-
-ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+from accounts.services import DEMO_PASSWORD
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while the test uses the ORM.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        errors = []
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and errors.append(f"{message.text} at {message.location}")
-            ),
-        )
-        page.console_errors = errors
-        yield page
-        browser.close()
-
-
-@pytest.fixture
-def loaded_db(django_db_setup, django_db_blocker):
-    # A transactional test empties the tables afterwards; reload what the session loaded.
-    from django.core.management import call_command
-
-    call_command("load_admin_units", province="19", verbosity=0)
-    call_command("load_missing", "agencies_thai_nguyen", verbosity=0)
-    demo_users_ensure()
 
 
 def test_demo_coordinator_logs_in_and_finds_thai_nguyens_districts(page, live_server, loaded_db):

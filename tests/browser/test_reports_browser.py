@@ -13,13 +13,12 @@ from playwright.sync_api import expect
 from accounts.services import DEMO_PASSWORD
 from communes.models import AdministrativeUnit
 from criteria.models import IndicatorValue
-from tests.browser.test_assessment_browser import draft  # noqa: F401 (fixture)
-from tests.browser.test_home_browser import ARTIFACTS, loaded_db, page  # noqa: F401 (fixtures)
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, draft, tmp_path):  # noqa: F811
+def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, draft, tmp_path):
     page.goto(f"{live_server.url}/login/?next=/criteria/reports/")
     page.fill("#id_username", "dieuphoi")
     page.fill("#id_password", DEMO_PASSWORD)
