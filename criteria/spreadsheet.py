@@ -300,7 +300,8 @@ def read_percent(value, *, cell_is_percent_formatted: bool) -> Decimal | None:
 
 
 # "Chưa đạt" (not yet met) is how NTM reports say Không đạt; "ko", "k" and "k." are the
-# usual shorthands; 1 and 0 are what a spreadsheet's checkbox or a formula gives.
+# usual shorthands; 1 and 0 (as numbers or as text) are what a spreadsheet's checkbox or
+# a formula gives.
 _ACHIEVED = {
     "dat": True,
     "khong dat": False,
@@ -309,6 +310,8 @@ _ACHIEVED = {
     "k dat": False,
     "k.dat": False,
     "k. dat": False,
+    "1": True,
+    "0": False,
 }
 
 

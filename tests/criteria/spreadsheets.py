@@ -67,6 +67,8 @@ CELLS = {
     "achieved one": (1, None),
     "achieved zero": (0, None),
     "achieved two": (2, None),
+    "achieved one text": ("1", None),
+    "achieved zero text": (" 0 ", None),
     "co": ("Có", None),
     "long text": ("x" * 5000, None),
     "date cell": (datetime.date(2020, 7, 5), "DD/MM/YYYY"),

@@ -171,6 +171,8 @@ def test_a_percent_format_is_one_that_multiplies_by_100(number_format, expected)
         ("k.dat", False),
         ("achieved one", True),
         ("achieved zero", False),
+        ("achieved one text", True),
+        ("achieved zero text", False),
         ("blank text", None),
     ],
 )
