@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, UnitLevel
-from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, MeasureType, ReportingPeriod
+from criteria.models import (
+    Assessment,
+    CriteriaSet,
+    Indicator,
+    IndicatorValue,
+    MeasureType,
+    ReportingPeriod,
+    ReportUpload,
+)
 from criteria.report_workbook import Column, Commune, Field, Layout, build_template
 
 
@@ -153,3 +161,62 @@ def report_template(
         "period": period.name,
     }
     return Template(filename=filename.replace("/", "-"), data=data)
+
+
+def is_writable(entry: dict) -> bool:
+    """Whether a preview entry (see :mod:`criteria.services_reports`) goes in on
+    confirmation: it changes something and has no error."""
+    return bool(entry["changes"]) and not entry["errors"]
+
+
+def recent_uploads(*, user, limit: int = 20) -> QuerySet[ReportUpload]:
+    """The user's own uploads, newest first, without their files and previews."""
+    return (
+        ReportUpload.objects.filter(uploaded_by=user)
+        .select_related("unit", "period")
+        .defer("data", "preview")[:limit]
+    )
+
+
+def own_upload(*, user, pk) -> ReportUpload:
+    """The upload ``pk`` if ``user`` sent it; ReportUpload.DoesNotExist otherwise (an
+    upload is its uploader's alone)."""
+    return ReportUpload.objects.select_related("unit", "period", "criteria_set").get(pk=pk, uploaded_by=user)
+
+
+@dataclass(frozen=True)
+class UploadReadout:
+    """What the upload page shows: ``entries`` with a change or an error (each with its
+    ``result`` after confirmation, None before or when it had an error), the communes to
+    write, with errors, unchanged, imported and refused, and the values to change."""
+
+    entries: list[dict]
+    to_change: list[dict]
+    with_errors: list[dict]
+    unchanged: list[dict]
+    imported: list[dict]
+    refused: list[dict]
+
+    @property
+    def values_to_change(self) -> int:
+        return sum(len(entry["changes"]) for entry in self.to_change)
+
+    @property
+    def not_imported(self) -> int:
+        return len(self.refused) + len(self.with_errors)
+
+
+def upload_readout(upload: ReportUpload) -> UploadReadout:
+    """The preview and outcome of ``upload`` sorted for its page (no query)."""
+    entries = upload.preview
+    for entry in entries:
+        known = entry["unit_id"] and not entry["errors"]
+        entry["result"] = upload.outcome.get(str(entry["unit_id"])) if known else None
+    return UploadReadout(
+        entries=[e for e in entries if e["changes"] or e["errors"]],
+        to_change=[e for e in entries if is_writable(e)],
+        with_errors=[e for e in entries if e["errors"]],
+        unchanged=[e for e in entries if not e["changes"] and not e["errors"]],
+        imported=[e for e in entries if e["result"] and e["result"]["status"] == "imported"],
+        refused=[e for e in entries if e["result"] and e["result"]["status"] == "refused"],
+    )

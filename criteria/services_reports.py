@@ -48,7 +48,7 @@ from criteria.models import (
 )
 from criteria.report_workbook import Layout, RowValues, read_meta, read_rows, shown
 from criteria.report_workbook import not_a_template as _not_a_template
-from criteria.selectors_reports import report_assessments, report_layout, set_indicators
+from criteria.selectors_reports import is_writable, report_assessments, report_layout, set_indicators
 from criteria.services import (
     OutOfScope,
     StaleAssessment,
@@ -99,7 +99,7 @@ def upload_receive(*, user, data: bytes, filename: str) -> ReportUpload:
     finally:
         workbook.close()
     preview = _preview(user, target, layout, {i.pk: i for i in indicators}, rows, meta.versions)
-    to_write = sum(1 for entry in preview if entry["changes"] and not entry["errors"])
+    to_write = sum(1 for entry in preview if is_writable(entry))
     return ReportUpload.objects.create(
         uploaded_by=user,
         filename=filename[:255],
@@ -216,7 +216,7 @@ def _preview(
                 entry["errors"].insert(0, f"{where}, {commune.name}: {refusal}")
             if assessment is None:
                 entry["state"] = _("New draft")
-        if entry["changes"] and not entry["errors"]:
+        if is_writable(entry):
             _evaluate(entry, merged, indicators, assessment)
     return entries
 
@@ -397,7 +397,7 @@ def upload_apply(*, upload_id: int) -> None:
         return
     outcome = dict(upload.outcome)
     for entry in upload.preview:
-        if entry["errors"] or not entry["changes"] or str(entry["unit_id"]) in outcome:
+        if not is_writable(entry) or str(entry["unit_id"]) in outcome:
             continue
         key = str(entry["unit_id"])
         try:

@@ -101,9 +101,22 @@ class CementOverview:
     has_demo: bool
 
 
-def cement_years() -> list[int]:
-    """Years that have a cement batch, newest first (one query)."""
-    return list(CementBatch.objects.order_by("-year").values_list("year", flat=True).distinct())
+def cement_years(*, unit: AdministrativeUnit | None = None) -> list[int]:
+    """Years that have a cement batch (with ``unit``: an allocation to that unit), newest
+    first (one query)."""
+    if unit is None:
+        return list(CementBatch.objects.order_by("-year").values_list("year", flat=True).distinct())
+    return list(
+        CementAllocation.objects.filter(unit=unit)
+        .order_by("-batch__year")
+        .values_list("batch__year", flat=True)
+        .distinct()
+    )
+
+
+def cement_has_demo(*, year: int) -> bool:
+    """Whether a cement batch of ``year`` is illustrative demo data (one query)."""
+    return CementBatch.objects.filter(year=year, is_demo=True).exists()
 
 
 def cement_overview(*, visible: QuerySet[AdministrativeUnit], year: int) -> CementOverview:

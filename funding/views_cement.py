@@ -9,9 +9,9 @@ needs ``funding.view_cementbatch`` (every role has it).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -29,10 +29,11 @@ from funding.forms import (
     default_year,
     read_amounts,
 )
-from funding.models import CementAllocation, CementBatch
+from funding.models import CementBatch
 from funding.selectors import (
     Level,
     batch_in_scope,
+    cement_has_demo,
     cement_holders,
     cement_overview,
     cement_years,
@@ -238,8 +239,6 @@ def _default_cement_year(user) -> int:
 
 
 def _unit_url(pk) -> str:
-    from django.urls import reverse
-
     return reverse("funding-unit", args=[pk])
 
 
@@ -286,9 +285,7 @@ def unit_detail(request, pk: int):
     """One unit's cement and funds of a year, with the history of its reports."""
     require(request.user, "funding.view_cementbatch")
     unit = get_unit_or_404(request.user, pk)
-    years = sorted(
-        set(CementAllocation.objects.filter(unit=unit).values_list("batch__year", flat=True)), reverse=True
-    )
+    years = cement_years(unit=unit)
     year = selected_year(request, years)
     data = unit_funding(unit=unit, year=year)
     may_change = unit_scope(request.user, for_change=True).filter(pk=unit.pk).exists()
@@ -340,7 +337,7 @@ def _proposal_context(request, form: ReserveForm, *, shares=None, share_errors=N
                 "error": share_errors.get(f"share-{key}"),
             }
         )
-    has_demo = CementBatch.objects.filter(Q(year=data["year"]) & Q(is_demo=True)).exists()
+    has_demo = cement_has_demo(year=data["year"])
     nested = []
     if data["level"] == Level.COMMUNE:
         nested = [

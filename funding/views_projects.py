@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -164,9 +164,7 @@ def project_check_view(request, pk: int, condition: int):
     messages on the project's page."""
     require(request.user, "funding.change_valuechainproject")
     project, _items, _history = _get(request, pk)
-    condition_obj = SupportCondition.objects.filter(pk=condition).first()
-    if condition_obj is None:
-        raise Http404
+    condition_obj = get_object_or_404(SupportCondition, pk=condition)
     form = CheckForm(request.POST)
     if form.is_valid():
         try:

@@ -16,7 +16,13 @@ from accounts.scope import unit_scope
 from criteria.forms_reports import TemplateForm, UploadForm
 from criteria.models import ReportUpload, UploadStatus
 from criteria.selectors import default_criteria_set, default_period
-from criteria.selectors_reports import report_template, template_units
+from criteria.selectors_reports import (
+    own_upload,
+    recent_uploads,
+    report_template,
+    template_units,
+    upload_readout,
+)
 from criteria.services import starts_assessments
 from criteria.services_reports import upload_cancel, upload_confirm, upload_receive
 from criteria.spreadsheet import MAX_BYTES, SpreadsheetRefused
@@ -42,9 +48,7 @@ def _page(request, *, template_form=None, upload_form=None, refusal=None, status
             or TemplateForm(user=request.user, units=units, initial=_initial(request.user, units)),
             "upload_form": upload_form or UploadForm(),
             "refusal": refusal,
-            "uploads": ReportUpload.objects.filter(uploaded_by=request.user)
-            .select_related("unit", "period")
-            .defer("data", "preview")[:RECENT_UPLOADS],
+            "uploads": recent_uploads(user=request.user, limit=RECENT_UPLOADS),
         },
         status=status,
     )
@@ -111,10 +115,8 @@ def report_upload_view(request):
 
 def _own_upload(request, pk) -> ReportUpload:
     try:
-        return ReportUpload.objects.select_related("unit", "period", "criteria_set").get(
-            pk=pk, uploaded_by=request.user
-        )
-    except ReportUpload.DoesNotExist:
+        return own_upload(user=request.user, pk=pk)
+    except (ReportUpload.DoesNotExist, ValueError):
         raise Http404 from None
 
 
@@ -123,30 +125,13 @@ def _own_upload(request, pk) -> ReportUpload:
 def report_upload_detail(request, pk):
     """The preview of an upload (before confirmation), its progress, or its outcome."""
     upload = _own_upload(request, pk)
-    entries = upload.preview
-    summary = {
-        "to_change": [e for e in entries if e["changes"] and not e["errors"]],
-        "with_errors": [e for e in entries if e["errors"]],
-        "unchanged": [e for e in entries if not e["changes"] and not e["errors"]],
-    }
-    outcome = upload.outcome
-    for entry in entries:
-        entry["result"] = (
-            outcome.get(str(entry["unit_id"])) if entry["unit_id"] and not entry["errors"] else None
-        )
-    imported = [e for e in entries if e["result"] and e["result"]["status"] == "imported"]
-    refused = [e for e in entries if e["result"] and e["result"]["status"] == "refused"]
+    readout = upload_readout(upload)
     return render(
         request,
         "criteria/reports/upload.html",
         {
             "upload": upload,
-            "entries": [e for e in entries if e["changes"] or e["errors"]],
-            "summary": summary,
-            "values_to_change": sum(len(e["changes"]) for e in summary["to_change"]),
-            "imported": imported,
-            "refused": refused,
-            "not_imported": len(refused) + len(summary["with_errors"]),
+            "readout": readout,
             "finished": upload.status == UploadStatus.APPLIED,
         },
     )
