@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit
 
 
@@ -138,6 +139,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def unit_scope(self, *, for_change: bool = False):
+        """The units this user may see, or change: :func:`accounts.scope.unit_scope`."""
+        return unit_scope(self, for_change=for_change)
 
     def get_full_name(self) -> str:
         """Vietnamese order: family and middle names (``last_name``), then the given name

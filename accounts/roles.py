@@ -6,6 +6,7 @@ the permissions listed here, so the table in this module is the one place to cha
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -139,10 +140,30 @@ def user_roles(user) -> frozenset[Role]:
     return cached
 
 
+def has_role(user, *roles: Role) -> bool:
+    """True when ``user`` holds one of ``roles`` (a superuser holds the coordinator's)."""
+    return bool(user_roles(user) & set(roles))
+
+
 def is_coordinator(user) -> bool:
     """True when ``user`` holds the provincial coordinator role (a superuser does): the
     role that keeps the catalogue, records recognitions and approves assessments."""
-    return Role.COORDINATOR in user_roles(user)
+    return has_role(user, Role.COORDINATOR)
+
+
+def require_role(user, *roles: Role, message: str | None = None) -> None:
+    """Raise ``PermissionDenied`` (403, with ``message`` when given) unless ``user``
+    holds one of ``roles``: what a service or view checks when a rule names roles
+    ("coordinators only") rather than a permission."""
+    if not has_role(user, *roles):
+        raise PermissionDenied(message) if message else PermissionDenied
+
+
+def require_permission(user, permission: str, *, message: str | None = None) -> None:
+    """Raise ``PermissionDenied`` (403, with ``message`` when given) unless ``user``
+    holds ``permission`` ("app.codename", Django's ``has_perm``)."""
+    if not user.has_perm(permission):
+        raise PermissionDenied(message) if message else PermissionDenied
 
 
 def sync_role_groups(**_kwargs) -> None:

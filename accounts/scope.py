@@ -1,12 +1,14 @@
 """The one scope function: which administrative units a user may see, and change.
 
-Every view, API view, export and dashboard starts from :func:`unit_scope`; what lies
-outside it answers 404 (:func:`get_unit_or_404`), never 403, so that a user cannot
-even learn that a unit of another district exists in a given state.
+Every view, API view, export and dashboard starts from :func:`unit_scope` (the user
+exposes it as ``user.unit_scope(for_change=…)``, which is how ``communes`` asks for it);
+what lies outside it answers 404 (:class:`core.exceptions.OutOfScope`, raised by
+:func:`communes.scope.get_unit_or_404` and :func:`communes.scope.require_unit`), never
+403, so that a user cannot even learn that a unit of another district exists in a given
+state.
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.roles import CHANGING_ROLES, user_roles
 from communes.models import AdministrativeUnit
@@ -44,11 +46,3 @@ def unit_scope(user, *, for_change: bool = False) -> QuerySet[AdministrativeUnit
     # A province's agencies also work on the provinces merged into it, and their history.
     roots = [agency.scope, *AdministrativeUnit.objects.merged_into(agency.scope)]
     return units.within(*roots)
-
-
-def get_unit_or_404(user, pk, *, for_change: bool = False) -> AdministrativeUnit:
-    """The unit ``pk`` if it lies in the user's scope; :class:`Http404` otherwise."""
-    try:
-        return unit_scope(user, for_change=for_change).select_related("parent").get(pk=pk)
-    except (AdministrativeUnit.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None

@@ -90,8 +90,8 @@ def run():
     from accounts.models import User
     from communes.models import AdministrativeUnit
     from criteria.models import CriteriaSet, Indicator, ReportingPeriod
-    from criteria.selectors_reports import report_layout, report_template, set_indicators
-    from criteria.services_reports import upload_confirm, upload_receive
+    from criteria.selectors.reports import report_layout, report_template, set_indicators
+    from criteria.services.reports import upload_confirm, upload_receive
 
     call_command("load_admin_units", province="19", verbosity=0)
     call_command("load_missing", "agencies_thai_nguyen", "criteria_sets_national", verbosity=0)
@@ -124,7 +124,7 @@ def run():
         print(f"  preview: {changes} changes, {errors} errors, {upload.progress_total} communes to write")
 
         def confirm_and_apply():
-            from criteria import services_reports
+            from criteria.services import reports as services_reports
 
             services_reports.APPLY_IN_REQUEST_MAX = 10**6  # write here, not through the broker
             upload_confirm(user=user, upload=upload)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ntm_portal.text import fold
+from core.text import fold
 
 # Province > district > commune > hamlet: a subtree is at most this many levels deep.
 MAX_TREE_DEPTH = 4

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
-from ntm_portal.text import vi_sort_key
+from core.text import vi_sort_key
 
 URBAN_KINDS = frozenset({UnitKind.WARD, UnitKind.TOWNSHIP})
 # The loaded data (vietnamadminunits) describe the pre-reform structure as it stood from
@@ -73,7 +73,7 @@ def unit_trees(*, visible: QuerySet[AdministrativeUnit], on: datetime.date) -> l
     counts of xã and of phường/thị trấn. One query whatever the number of units.
 
     A scope whose root is not in force on ``on`` (a district after 30/06/2025) gives [].
-    Communes are in Vietnamese alphabetical order (:func:`ntm_portal.text.vi_sort_key`),
+    Communes are in Vietnamese alphabetical order (:func:`core.text.vi_sort_key`),
     districts in GSO code order; roots by level, those in force longest first.
     """
     units = sorted(

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from communes.gso_source import REFORM_DATE, ProvinceData
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
-from ntm_portal.text import clean, fold
+from communes.scope import ScopedUser, require_unit
+from core.text import clean, fold
 
 _SOURCE_FIELDS = (
     "name",
@@ -88,16 +89,19 @@ HAMLET_KINDS = (UnitKind.HAMLET, UnitKind.RESIDENTIAL_GROUP)
 
 @transaction.atomic
 def hamlet_create(
-    *, commune: AdministrativeUnit, name: str, kind: str = UnitKind.HAMLET
+    *, user: ScopedUser, commune: AdministrativeUnit, name: str, kind: str = UnitKind.HAMLET
 ) -> AdministrativeUnit:
     """Add a hamlet (xóm, thôn, bản) or residential group (tổ dân phố) under ``commune``,
-    in force from today. ``name`` is cleaned (NFC, single spaces).
+    in force from today, for ``user``. ``name`` is cleaned (NFC, single spaces).
 
-    The caller checks that the acting user may change ``commune`` (its scope).
+    Raises :class:`~core.exceptions.OutOfScope` (404) when ``commune`` lies outside the
+    user's change scope and ``PermissionDenied`` when their role adds no units
+    (:func:`communes.scope.require_unit`).
     Raises :class:`ValidationError` naming the field: the parent is not a commune-level
     unit in force today, the name is empty, or the commune already has a hamlet of that
     name in force (the message names that hamlet as it is spelled).
     """
+    require_unit(user, commune, permission="communes.add_administrativeunit")
     today = timezone.localdate()
     name = clean(name)
     if commune.level != UnitLevel.COMMUNE or not commune.is_valid_on(today):

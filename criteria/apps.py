@@ -8,7 +8,11 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Criteria and assessments")
 
     def ready(self):
+        from communes.signals import unit_page_sections
+        from criteria.views.assessments import unit_assessments_section
+
         checks.register(defusedxml_check)
+        unit_page_sections.connect(unit_assessments_section, dispatch_uid="criteria.unit_assessments_section")
 
 
 def defusedxml_check(app_configs=None, **kwargs) -> list[checks.Error]:

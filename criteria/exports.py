@@ -1,9 +1,9 @@
 """Write the criteria results out as files: the province summary workbook, and the full
 indicator values as a workbook and a long CSV. Pure: no query here (the selectors read,
-see ``criteria.selectors.province_overview`` and ``assessment_export``); every function
+see ``criteria.selectors.overview.province_overview`` and ``assessment_export``); every function
 takes their results and returns bytes, in the active language.
 
-Cells keep their kind: text through :func:`ntm_portal.downloads.set_text` (so a note
+Cells keep their kind: text through :func:`core.downloads.set_text` (so a note
 such as "=1+1" or "-dự kiến" stays text and never runs as a formula), numbers as numeric
 cells (``Decimal`` without trailing zeros, percents as 0-100), dates as date cells shown
 DD/MM/YYYY. No cell holds a formula: a total is written as the selector computed it, so
@@ -26,11 +26,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria.models import IndicatorValue, MeasureType, Outcome
-from criteria.selectors import AssessmentExport, Overview
-from ntm_portal.downloads import csv_bytes
-from ntm_portal.numbers import trim_decimal
-from ntm_portal.workbooks import (
+from core.downloads import csv_bytes
+from core.formatting import date_text
+from core.numbers import trim_decimal
+from core.workbooks import (
     BOLD,
     BORDER,
     HEADER_ALIGNMENT,
@@ -43,6 +42,8 @@ from ntm_portal.workbooks import (
     put,
     workbook_bytes,
 )
+from criteria.models import IndicatorValue, MeasureType, Outcome
+from criteria.selectors.overview import AssessmentExport, Overview
 
 AVERAGE_FORMAT = "0.00"
 PERCENT_FORMAT = "0.0"
@@ -263,7 +264,7 @@ def _sheet_heading(
         "period": _period_text(period),
         "set": _set_text(criteria_set),
         "scope": scope_name,
-        "day": generated_on.strftime("%d/%m/%Y"),
+        "day": date_text(generated_on),
     }
     width = _span_width(ws, span)
     put(ws, 2, 1, selection)
@@ -287,8 +288,8 @@ def summary_workbook(
 ) -> bytes:
     """The province (or district) summary of one period under one set, as .xlsx bytes.
 
-    ``overview`` is :func:`criteria.selectors.province_overview`'s result and ``communes``
-    :func:`criteria.selectors.assessment_export`'s with ``approved_only=True`` for the same
+    ``overview`` is :func:`criteria.selectors.overview.province_overview`'s result and ``communes``
+    :func:`criteria.selectors.overview.assessment_export`'s with ``approved_only=True`` for the same
     scope, period and set (so its rows are the assessments the overview counts).
     ``scope_name`` names the scope ("Huyện Đại Từ"); ``generated_on`` is today.
 
@@ -349,7 +350,7 @@ def _summary_sheet(
     ws.merge_cells("A8:C8")
 
     _header_row(ws, SUMMARY_HEADER_ROW, [_("Figure"), _("Value"), _("Note")])
-    end = period.end.strftime("%d/%m/%Y")
+    end = date_text(period.end)
     figures = [
         (_("Communes assessed (approved assessments)"), totals.assessed, None, ""),
         (
@@ -567,7 +568,7 @@ def _statuses_note(export: AssessmentExport) -> str:
 
 
 def values_workbook(export: AssessmentExport, *, scope_name: str, generated_on: datetime.date) -> bytes:
-    """The indicator values of :func:`criteria.selectors.assessment_export`'s result as
+    """The indicator values of :func:`criteria.selectors.overview.assessment_export`'s result as
     .xlsx bytes.
 
     Sheet 1: one row per commune (commune code, commune, district, status), then one
@@ -715,7 +716,7 @@ def values_csv_header() -> list[str]:
 def values_csv(export: AssessmentExport) -> bytes:
     """The indicator values in long format: one row per assessment (commune) × indicator
     of the set, in the order of :func:`values_workbook`, as CSV bytes (UTF-8 with a BOM,
-    see :func:`ntm_portal.downloads.csv_bytes`).
+    see :func:`core.downloads.csv_bytes`).
 
     Columns: commune code, commune, district, period code, set code, criterion number,
     indicator code, indicator name, unit, value (a decimal point, no trailing zeros,

@@ -1,7 +1,7 @@
 """The Excel round trip of criteria reports: build a district's (or the province's)
 template and read a filled one back. Pure: plain data in, bytes or plain data out; no
-models and no queries (``criteria.selectors_reports`` builds the :class:`Layout` from the
-database, ``criteria.services_reports`` decides what the values change).
+models and no queries (``criteria.selectors.reports`` builds the :class:`Layout` from the
+database, ``criteria.services.reports`` decides what the values change).
 
 **The template** has three sheets:
 
@@ -41,6 +41,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.downloads import set_text
+from core.formatting import decimal_text
+from core.workbooks import BORDER, HEADER_FILL, workbook_bytes
 from criteria.spreadsheet import (
     CellError,
     SpreadsheetRefused,
@@ -53,9 +56,6 @@ from criteria.spreadsheet import (
     read_percent,
     read_text,
 )
-from ntm_portal.downloads import set_text
-from ntm_portal.templatetags.ntm_format import decimal_vi
-from ntm_portal.workbooks import BORDER, HEADER_FILL, workbook_bytes
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "ntm_meta"
@@ -494,4 +494,4 @@ def shown(value: Decimal | bool | None) -> str:
         return "—"
     if isinstance(value, bool):
         return ACHIEVED_TEXT[value]
-    return decimal_vi(value)
+    return decimal_text(value)

@@ -34,8 +34,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.functions import iterparse
 
-from ntm_portal.numbers import NumberFormatError, parse_decimal, trim_decimal
-from ntm_portal.text import clean, fold
+from core.numbers import NumberFormatError, parse_decimal, trim_decimal
+from core.text import clean, fold
 
 try:
     from defusedxml import DefusedXmlException

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from criteria.models import Assessment
-from criteria.services_reports import upload_apply
+from criteria.services.reports import upload_apply
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_kwargs={"max_retries": 5})
@@ -41,6 +41,6 @@ def send_assessment_returned_email(assessment_id: int) -> bool:
 @shared_task(acks_late=True)
 def apply_report_upload(upload_id: int) -> None:
     """Write the communes of a confirmed Excel upload (a large one: see
-    :mod:`criteria.services_reports`). Safe to run twice: written communes are skipped."""
+    :mod:`criteria.services.reports`). Safe to run twice: written communes are skipped."""
     with translation.override(settings.LANGUAGE_CODE):
         upload_apply(upload_id=upload_id)

@@ -1,11 +1,42 @@
-"""URLs of the criteria app, mounted at /criteria/ (one module per group of pages)."""
+"""URLs of the criteria app, mounted at /criteria/."""
 
-from django.urls import include, path
+from django.urls import path
+
+from criteria.views import assessments, catalogue, exports, overview, reports
 
 urlpatterns = [
-    path("", include("criteria.urls_catalogue")),
-    path("", include("criteria.urls_overview")),
-    path("", include("criteria.urls_assessments")),
-    path("", include("criteria.urls_exports")),
-    path("", include("criteria.urls_reports")),
+    # The catalogue: criteria sets, targets, responsible departments.
+    path("sets/", catalogue.criteria_set_list, name="criteria-set-list"),
+    path("sets/<slug:code>/", catalogue.criteria_set_detail, name="criteria-set-detail"),
+    path("sets/<slug:code>/copy/", catalogue.criteria_set_copy_view, name="criteria-set-copy"),
+    path("indicators/<int:pk>/target/", catalogue.indicator_target, name="indicator-target"),
+    path("criteria/<int:pk>/agency/", catalogue.criterion_agency, name="criterion-agency"),
+    # The overview of a period and the recognitions.
+    path("overview/", overview.overview, name="criteria-overview"),
+    path("recognitions/", overview.recognition_list, name="recognition-list"),
+    path("recognitions/new/", overview.recognition_create_view, name="recognition-create"),
+    path("recognitions/recheck/", overview.recognition_recheck_view, name="recognition-recheck"),
+    # Assessments and their workflow.
+    path("assessments/", assessments.assessment_list_view, name="assessment-list"),
+    path("assessments/new/", assessments.assessment_create_view, name="assessment-create"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:pk>/evaluate/", assessments.assessment_evaluate, name="assessment-evaluate"),
+    path("assessments/<int:pk>/comment/", assessments.assessment_comment_view, name="assessment-comment"),
+    path(
+        "assessments/<int:pk>/<str:action>/",
+        assessments.assessment_transition_view,
+        name="assessment-transition",
+    ),
+    # Exports (GET only, inside the user's scope).
+    path("exports/summary.xlsx", exports.export_summary, name="export-summary"),
+    path("exports/values.xlsx", exports.export_values, name="export-values"),
+    path("exports/values.csv", exports.export_values_csv, name="export-values-csv"),
+    # Excel reports: template, upload, preview, confirm.
+    path("reports/", reports.report_index, name="report-index"),
+    path("reports/template/", reports.report_template_view, name="report-template"),
+    path("reports/upload/", reports.report_upload_view, name="report-upload-create"),
+    path("reports/uploads/<int:pk>/", reports.report_upload_detail, name="report-upload"),
+    path("reports/uploads/<int:pk>/progress/", reports.report_upload_progress, name="report-upload-progress"),
+    path("reports/uploads/<int:pk>/confirm/", reports.report_upload_confirm, name="report-upload-confirm"),
+    path("reports/uploads/<int:pk>/cancel/", reports.report_upload_cancel, name="report-upload-cancel"),
 ]

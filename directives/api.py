@@ -7,7 +7,7 @@
   "deadline_phrase", "recurrence", "agency_ids", "lead_agency_ids",
   "cooperating_agency_ids", "parent_index", "invalid_dates"}]}`` with ISO dates and
   agencies by id. ``agency_ids`` are all the agencies named; the roles are those the
-  confirm page proposes (:func:`~directives.services.split_roles`). Nothing is saved.
+  confirm page proposes (:func:`~directives.services.directives.split_roles`). Nothing is saved.
   A missing or non-text ``text`` answers 400 ``{"text": ["..."]}``; JSON that cannot be
   read (or is nested too deeply) 400 ``{"detail": "..."}``.
 * ``GET /api/v1/directives/`` and ``/api/v1/directives/<id>/``: directives with their
@@ -21,12 +21,12 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
+from core.text import nfc
 from directives.metadata import parse_metadata
 from directives.models import Assignment, Directive, Task
 from directives.parsing import parse_directive, to_json
-from directives.services import agency_refs, split_roles
+from directives.services.directives import agency_refs, split_roles
 from directives.status import bucket
-from ntm_portal.text import nfc
 
 
 class ModelPermission(permissions.BasePermission):

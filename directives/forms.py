@@ -1,13 +1,14 @@
 """Forms of the directive pages: paste a text, correct the proposal, report progress,
 ask for and decide an extension. Dates are typed dd/mm/yyyy (or ISO); every text is
-cleaned (NFC, single spaces) by :class:`~ntm_portal.forms.CleanCharField`."""
+cleaned (NFC, single spaces) by :class:`~core.forms.CleanCharField`."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from core.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
+from criteria.selectors.catalogue import criteria_choices
 from directives.models import DirectiveKind, Recurrence
-from ntm_portal.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
 
 TEXT_WIDGET = {"class": "form-control"}
 
@@ -95,10 +96,7 @@ class CriterionChoiceField(forms.ModelChoiceField):
     """An optional criterion the task serves ("1980-2016 · 2. Giao thông")."""
 
     def __init__(self, **kwargs):
-        from criteria.models import Criterion
-
-        queryset = Criterion.objects.select_related("criteria_set").order_by("criteria_set__code", "number")
-        super().__init__(queryset, empty_label="—", **kwargs)
+        super().__init__(criteria_choices(), empty_label="—", **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.criteria_set.code} · {obj}"

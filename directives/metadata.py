@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.text import clean, fold, nfc
 from directives.parsing import AgencyRef, agencies_named
-from ntm_portal.text import clean, fold, nfc
 
 _KINDS = {
     "thong bao": "conclusion_notice",

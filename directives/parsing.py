@@ -12,7 +12,7 @@ The rules follow notice 58/TB-UBND of 06/07/2020 (Thái Nguyên), the usual shap
   thị xã"), each with "- " bullets (tasks) and "+ " sub-bullets (tasks too);
 * a closing ("Trên đây là kết luận ...", "Nơi nhận:" and the signature) that holds no tasks.
 
-Every keyword is matched on the :func:`~ntm_portal.text.fold` of the text (no accents, no
+Every keyword is matched on the :func:`~core.text.fold` of the text (no accents, no
 case, ``đ`` -> ``d``), so "BCD" matches "BCĐ" and NFC and NFD spellings parse alike.
 """
 
@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ntm_portal.text import clean, fold, nfc
+from core.text import clean, fold, nfc
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Celery tasks of the directives app: the daily reminder job (run by beat at 07:00
 Asia/Ho_Chi_Minh, see ``ntm_portal/celery.py``) and the sending of one digest. They take
-ids, call a service, and are safe to run twice (:mod:`directives.services_reminders`)."""
+ids, call a service, and are safe to run twice (:mod:`directives.services.reminders`)."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from directives.services_reminders import digest_send, reminders_plan
+from directives.services.reminders import digest_send, reminders_plan
 
 REMINDERS_TASK = "directives.tasks.run_daily_reminders"
 

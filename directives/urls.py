@@ -1,8 +1,12 @@
-"""URLs of the directive pages, mounted at /directives/."""
+"""URLs of the directives app: the pages (``urlpatterns``, mounted at /directives/) and
+the REST API (``api_urlpatterns``, mounted at /api/v1/directives/)."""
 
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from directives import views, views_assignments
+from directives import api
+from directives.views import assignments as views_assignments
+from directives.views import directives as views
 
 urlpatterns = [
     path("", views.directive_list_view, name="directive-list"),
@@ -26,3 +30,8 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/file/", views_assignments.report_file, name="directive-report-file"),
 ]
+
+router = SimpleRouter()
+router.register("", api.DirectiveViewSet, basename="directive-api")
+
+api_urlpatterns = [path("parse/", api.parse_view, name="directive-api-parse"), *router.urls]

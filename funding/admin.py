@@ -58,14 +58,14 @@ class RoadBacklogAdmin(SimpleHistoryAdmin):
 class DisbursementMilestoneForm(forms.ModelForm):
     """The admin's milestone form refuses what the portal refuses: a rate that would make
     the expected rates go down over time (the same check as
-    :func:`funding.services_funds.milestone_set`)."""
+    :func:`funding.services.funds.milestone_set`)."""
 
     class Meta:
         model = DisbursementMilestone
         fields = ["year", "due_on", "expected_percent", "is_demo"]
 
     def clean(self):
-        from funding.services_funds import milestone_rate_error
+        from funding.services.funds import milestone_rate_error
 
         data = super().clean()
         year, due_on, rate = data.get("year"), data.get("due_on"), data.get("expected_percent")

@@ -6,7 +6,7 @@ the active language.
 One sheet laid out for A4 landscape (as ``criteria.exports``): title rows, the bold
 bordered header repeated on every printed page, frozen panes, page numbers in the
 footer, scaled to the page's width. Text goes through
-:func:`ntm_portal.downloads.set_text` (a unit name never runs as a formula); numbers are
+:func:`core.downloads.set_text` (a unit name never runs as a formula); numbers are
 numeric cells (tonnes with up to three decimals, ratios in percent with one); no cell
 holds a formula: the totals are written as computed, so every program shows the figures
 the page showed. Below the table, the method in words (the priority and the rounding).
@@ -21,9 +21,8 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from funding.allocation import Proposal
-from funding.selectors import Level
-from ntm_portal.workbooks import (
+from core.formatting import date_text, decimal_text
+from core.workbooks import (
     BOLD,
     BORDER,
     HEADER_ALIGNMENT,
@@ -36,6 +35,8 @@ from ntm_portal.workbooks import (
     put,
     workbook_bytes,
 )
+from funding.allocation import Proposal
+from funding.selectors.cement import Level
 
 WRAP = Alignment(vertical="top", wrap_text=True)
 TONNES_FORMAT = "#,##0.###"
@@ -60,9 +61,9 @@ def _method_lines(proposal: Proposal) -> list[str]:
             "still to harden (criterion 2)."
         )
         % {
-            "usage": _number(weights.usage),
-            "registered": _number(weights.per_registered),
-            "road": _number(weights.per_road_km),
+            "usage": decimal_text(weights.usage),
+            "registered": decimal_text(weights.per_registered),
+            "road": decimal_text(weights.per_road_km),
         },
         _(
             "2. Rank: more points first; on equal points the higher usage ratio, then more registered "
@@ -75,12 +76,6 @@ def _method_lines(proposal: Proposal) -> list[str]:
             "reserve."
         ),
     ]
-
-
-def _number(value: Decimal) -> str:
-    from ntm_portal.templatetags.ntm_format import decimal_vi
-
-    return decimal_vi(value)
 
 
 def proposal_workbook(
@@ -129,8 +124,8 @@ def proposal_workbook(
     }
     put(ws, 1, 1, title, font=TITLE_FONT)
     selection = _("Reserve: %(reserve)s tonnes · generated on %(day)s") % {
-        "reserve": _number(Decimal(proposal.reserve)),
-        "day": generated_on.strftime("%d/%m/%Y"),
+        "reserve": decimal_text(proposal.reserve),
+        "day": date_text(generated_on),
     }
     put(ws, 2, 1, selection)
     if has_demo:

@@ -1,5 +1,5 @@
 """Forms of the cement and funds pages. Numbers are read as people in the province write
-them (:func:`ntm_portal.numbers.parse_decimal`: "1.234.567" đ, "12,5" tấn); dates as
+them (:func:`core.numbers.parse_decimal`: "1.234.567" đ, "12,5" tấn); dates as
 dd/mm/yyyy. A unit is chosen by id among those the user may change: the view finds it
 with ``get_unit_or_404`` first, so a unit outside the scope answers 404, not a form
 error. The rules that need the database (allocation limits) are the services'."""
@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import AdministrativeUnit, UnitLevel
+from core.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
+from core.numbers import NumberFormatError, parse_decimal
+from core.templatetags.ntm_format import decimal_input
 from funding.allocation import Weights
 from funding.models import (
     BatchKind,
@@ -26,10 +29,7 @@ from funding.models import (
     UsePurpose,
     ValueChainProject,
 )
-from funding.selectors import Level
-from ntm_portal.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
-from ntm_portal.numbers import NumberFormatError, parse_decimal
-from ntm_portal.templatetags.ntm_format import decimal_input
+from funding.selectors.cement import Level
 
 YEAR_BOUNDS = {"min_value": 2010, "max_value": 2100}
 

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from funding import views_cement, views_funds, views_projects
+from funding.views import cement as views_cement
+from funding.views import funds as views_funds
+from funding.views import projects as views_projects
 
 urlpatterns = [
     path("cement/", views_cement.cement_overview_view, name="funding-cement"),

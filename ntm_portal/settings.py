@@ -65,19 +65,19 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "core",
     "communes",
     "accounts",
     "criteria",
     "directives",
     "funding",
-    "ntm_portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ntm_portal.language.DefaultLanguageMiddleware",
+    "core.language.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,8 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "ntm_portal.middleware.NormalizeUnicodeMiddleware",
-    "ntm_portal.middleware.NotFoundPageMiddleware",
+    "core.middleware.NormalizeUnicodeMiddleware",
+    "core.middleware.NotFoundPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -104,7 +104,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ntm_portal.context_processors.portal",
+                "core.context_processors.portal",
+                "accounts.context_processors.portal",
+                "criteria.context_processors.reporting",
             ],
         },
     },
@@ -150,7 +152,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 # dd/mm/yyyy dates, 17,23 decimals and 1.234.567 thousands in every language.
-FORMAT_MODULE_PATH = ["ntm_portal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -187,7 +189,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-CSRF_FAILURE_VIEW = "ntm_portal.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -265,7 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON first (nesting too deep or unreadable is a 400, not a 500), then forms.
     "DEFAULT_PARSER_CLASSES": [
-        "ntm_portal.parsers.SafeJSONParser",
+        "core.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -1,4 +1,4 @@
-"""Root URLs. The REST API lives under /api/v1/ as the apps add it."""
+"""Root URLs: each app's pages under its prefix, the REST API under /api/v1/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,26 +6,25 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from ntm_portal import views
+from core import views as core_views
+from directives.urls import api_urlpatterns as directives_api
 
 admin.site.site_header = _("NTM Portal administration")
 admin.site.site_title = _("NTM Portal")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
-    path("units/search/", views.unit_search_view, name="unit-search"),
-    path("notifications/", views.notifications, name="notifications"),
+    path("", include("communes.urls")),
+    path("", include("accounts.urls")),
     path("criteria/", include("criteria.urls")),
     path("directives/", include("directives.urls")),
     path("funding/", include("funding.urls")),
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/directives/", include("directives.api_urls")),
+    path("api/v1/directives/", include(directives_api)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

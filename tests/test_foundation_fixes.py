@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.admin import AgencyAdmin
 from communes.models import AdministrativeUnit
 from communes.selectors import unit_search
-from ntm_portal.text import clean, fold, vi_sort_key
+from core.text import clean, fold, vi_sort_key
 from tests.conftest import unit
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ def test_numbers_use_a_decimal_comma_and_a_thousands_dot():
 
 
 def test_date_input_is_day_first():
-    from ntm_portal.forms import TreeDateForm
+    from communes.forms import TreeDateForm
 
     form = TreeDateForm({"on": "05/07/2020"})
     assert form.is_valid()

@@ -36,7 +36,7 @@ def _assessment():
     import datetime
 
     from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, ReportingPeriod
-    from criteria.services import recompute
+    from criteria.services.assessments import recompute
 
     cs = CriteriaSet.objects.create(code="matrix", name="Bộ thử", level="standard")
     criterion = Criterion.objects.create(criteria_set=cs, number=1, name="Giao thông")

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from ntm_portal.text import clean, fold
+from core.text import clean, fold
 
 DONG_HY = "Đồng Hỷ"
 

@@ -7,21 +7,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_coordinator
-from accounts.scope import get_unit_or_404, unit_scope
+from accounts.scope import unit_scope
+from communes.scope import get_unit_or_404
 from criteria import evaluation
-from criteria.forms import AssessmentCreateForm, AssessmentFilterForm, CommentForm, ReasonForm, read_values
+from criteria.forms.assessments import (
+    AssessmentCreateForm,
+    AssessmentFilterForm,
+    CommentForm,
+    ReasonForm,
+    read_values,
+)
 from criteria.models import Assessment, Criterion, Indicator
-from criteria.selectors_assessments import (
+from criteria.selectors.assessments import (
     assessment_history,
     assessment_in_scope,
     assessment_list,
     assessment_sheet,
 )
-from criteria.services import (
+from criteria.services.assessments import (
     StaleAssessment,
     WorkflowRefused,
     assessment_actions,
@@ -30,6 +38,7 @@ from criteria.services import (
     assessment_transition,
     assessment_update_values,
     indicator_target,
+    may_start_assessment,
     refusal_reason,
     starts_assessments,
     validate_value,
@@ -287,3 +296,18 @@ def assessment_comment_view(request, pk: int):
     else:
         messages.success(request, _("Comment added."))
     return redirect("assessment-detail", pk=pk)
+
+
+def unit_assessments_section(sender, *, request, unit, **kwargs) -> str | None:
+    """The "Assessments" section of an assessed commune's unit page
+    (:data:`communes.signals.unit_page_sections`): its assessments in the user's scope,
+    and the form that starts one where the user may."""
+    if not unit.is_assessed:
+        return None
+    context = {
+        "assessments": assessment_list(visible=unit_scope(request.user)).filter(commune=unit),
+        "assessment_form": AssessmentCreateForm(initial={"commune": unit.pk})
+        if may_start_assessment(request.user, unit)
+        else None,
+    }
+    return render_to_string("criteria/assessments/unit_section.html", context, request=request)

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import is_coordinator
 from communes.models import UnitLevel
-from criteria.forms_catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
+from core.forms import add_service_errors
+from core.numbers import trim_decimal
+from criteria.forms.catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
 from criteria.models import Comparison
-from criteria.selectors_catalogue import (
+from criteria.selectors.catalogue import (
     criteria_set_by_code,
     criteria_set_catalogue,
     criteria_sets_overview,
@@ -32,13 +34,11 @@ from criteria.selectors_catalogue import (
     indicator_history,
     indicator_row,
 )
-from criteria.services_catalogue import (
+from criteria.services.catalogue import (
     criteria_set_copy,
     criterion_set_responsible_agency,
     indicator_set_target,
 )
-from ntm_portal.forms import add_service_errors
-from ntm_portal.numbers import trim_decimal
 
 TEMPLATE_DIR = "criteria/catalogue/"
 

@@ -17,10 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.scope import unit_scope
+from core.downloads import CSV, XLSX, attachment
 from criteria import exports
-from criteria.forms_overview import OverviewFilterForm
-from criteria.selectors import assessment_export, default_criteria_set, default_period, province_overview
-from ntm_portal.downloads import CSV, XLSX, attachment
+from criteria.forms.overview import OverviewFilterForm
+from criteria.selectors.overview import (
+    assessment_export,
+    default_criteria_set,
+    default_period,
+    province_overview,
+)
 
 
 def _scope_name(user) -> str:

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
-from criteria.forms_overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
+from core.formatting import date_text
+from core.forms import add_service_errors
+from criteria.forms.overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
-from criteria.selectors import (
+from criteria.selectors.overview import (
     default_criteria_set,
     default_period,
     default_recheck_older_set,
@@ -27,8 +29,7 @@ from criteria.selectors import (
     recognition_recheck,
     recognitions_in_scope,
 )
-from criteria.services_recognition import recognition_create
-from ntm_portal.forms import add_service_errors
+from criteria.services.recognitions import recognition_create
 
 RECOGNITIONS_PER_PAGE = 50
 
@@ -185,5 +186,5 @@ def _describe(recognition: Recognition) -> str:
         "unit": recognition.unit.name,
         "level": recognition.get_level_display(),
         "number": recognition.decision_number,
-        "day": recognition.decision_date.strftime("%d/%m/%Y"),
+        "day": date_text(recognition.decision_date),
     }

@@ -13,20 +13,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.scope import unit_scope
-from criteria.forms_reports import TemplateForm, UploadForm
+from core.downloads import XLSX, attachment
+from criteria.forms.reports import TemplateForm, UploadForm
 from criteria.models import ReportUpload, UploadStatus
-from criteria.selectors import default_criteria_set, default_period
-from criteria.selectors_reports import (
+from criteria.selectors.overview import default_criteria_set, default_period
+from criteria.selectors.reports import (
     own_upload,
     recent_uploads,
     report_template,
     template_units,
     upload_readout,
 )
-from criteria.services import starts_assessments
-from criteria.services_reports import upload_cancel, upload_confirm, upload_receive
+from criteria.services.assessments import starts_assessments
+from criteria.services.reports import upload_cancel, upload_confirm, upload_receive
 from criteria.spreadsheet import MAX_BYTES, SpreadsheetRefused
-from ntm_portal.downloads import XLSX, attachment
 
 RECENT_UPLOADS = 20
 

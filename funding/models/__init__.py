@@ -19,7 +19,7 @@ Units, amounts, rules:
 - The database holds what a row alone can check (non-negative amounts, a road kind
   exactly for a road, 3 to 5 OCOP stars...); what needs other rows (a use report may
   not take its holder beyond the year's allocation, a holder may not nest in another
-  holder of the same year) is checked by :mod:`funding.services` under row locks.
+  holder of the same year) is checked by :mod:`funding.services.cement` under row locks.
 - Every model users write keeps its history (django-simple-history); the services set
   the acting user.
 """

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.services import demo_users_ensure
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, Criterion, Indicator, ReportingPeriod
-from criteria.services import assessment_create
+from criteria.services.assessments import assessment_create
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, Criterion, Indicator
-from criteria.services import (
+from criteria.services.assessments import (
     OutOfScope,
     StaleAssessment,
     ValueInput,

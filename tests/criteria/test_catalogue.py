@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Agency
 from communes.models import AdministrativeUnit
+from core.numbers import trim_decimal
 from criteria.catalogue import comparison_symbol, year_periods
 from criteria.models import (
     CommuneGroup,
@@ -26,13 +27,12 @@ from criteria.models import (
     ReportingPeriod,
     Verification,
 )
-from criteria.services_catalogue import (
+from criteria.services.catalogue import (
     criteria_set_copy,
     criterion_set_responsible_agency,
     indicator_set_target,
     periods_ensure,
 )
-from ntm_portal.numbers import trim_decimal
 
 pytestmark = pytest.mark.django_db
 

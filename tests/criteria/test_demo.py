@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.scope import unit_scope
-from criteria.demo import EARLIER_SET_CODE, PERIOD_CODES, SET_CODE, demo_assessments_load
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -25,8 +24,9 @@ from criteria.models import (
     RecognitionLevel,
     ReportingPeriod,
 )
-from criteria.selectors import province_overview, recognition_recheck
-from criteria.services_catalogue import periods_ensure
+from criteria.selectors.overview import province_overview, recognition_recheck
+from criteria.services.catalogue import periods_ensure
+from criteria.services.demo import EARLIER_SET_CODE, PERIOD_CODES, SET_CODE, demo_assessments_load
 
 pytestmark = pytest.mark.django_db
 
@@ -193,10 +193,10 @@ def test_the_demo_needs_the_periods(db):
 
 
 def test_the_first_change_of_a_demo_value_shows_in_the_history(demo_loaded, coordinator):
-    from criteria.selectors_assessments import value_changes
-    from criteria.services import ValueInput, assessment_transition, assessment_update_values
+    from core.templatetags.ntm_format import decimal_vi
+    from criteria.selectors.assessments import value_changes
+    from criteria.services.assessments import ValueInput, assessment_transition, assessment_update_values
     from criteria.workflow import Action
-    from ntm_portal.templatetags.ntm_format import decimal_vi
 
     assessment = Assessment.objects.filter(period__code="2020-h1").select_related("period").first()
     assessment = assessment_transition(

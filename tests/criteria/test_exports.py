@@ -42,7 +42,7 @@ from criteria.models import (
     Recognition,
     ReportingPeriod,
 )
-from criteria.selectors import assessment_export, province_overview
+from criteria.selectors.overview import assessment_export, province_overview
 from tests.conftest import unit
 
 pytestmark = pytest.mark.django_db

@@ -38,8 +38,8 @@ from criteria.models import (
     RecognitionLevel,
     ReportingPeriod,
 )
-from criteria.selectors import average_criteria, province_overview, recognition_recheck
-from criteria.services_recognition import recognition_create
+from criteria.selectors.overview import average_criteria, province_overview, recognition_recheck
+from criteria.services.recognitions import recognition_create
 from tests.conftest import unit
 
 pytestmark = pytest.mark.django_db

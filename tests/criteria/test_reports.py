@@ -26,7 +26,12 @@ from criteria.models import (
     UploadStatus,
 )
 from criteria.report_workbook import META_SHEET
-from criteria.services import ValueInput, assessment_create, assessment_transition, assessment_update_values
+from criteria.services.assessments import (
+    ValueInput,
+    assessment_create,
+    assessment_transition,
+    assessment_update_values,
+)
 from criteria.spreadsheet import OLE2_MAGIC
 from criteria.workflow import Action
 from tests.conftest import require, unit

@@ -43,7 +43,7 @@ def make_task(
     text: str = "Báo cáo kết quả.",
 ):
     """A one-task directive assigned to one agency (lead), through the service."""
-    from directives.services import DirectiveInput, TaskInput, directive_create
+    from directives.services.directives import DirectiveInput, TaskInput, directive_create
 
     directive = directive_create(
         user=None,

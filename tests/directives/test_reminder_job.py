@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts.models import Agency, Notification
 from directives.models import DeliveryState, ReminderDigest, ReminderLedger, ReminderPolicy, ReminderRun
-from directives.services import assignment_mark_done
-from directives.services_reminders import digest_send, policy_get
+from directives.services.directives import assignment_mark_done
+from directives.services.reminders import digest_send, policy_get
 from directives.tasks import run_daily_reminders, send_reminder_digest
 
 from . import mailbackends
@@ -272,7 +272,7 @@ def test_a_claim_held_by_a_live_worker_is_respected_and_a_dead_ones_taken_over(t
     from django.utils import timezone
 
     make_task(agency_code="so-giao-thong-van-tai", deadline=TODAY + datetime.timedelta(days=3))
-    from directives.services_reminders import reminders_plan
+    from directives.services.reminders import reminders_plan
 
     reminders_plan(today=TODAY)  # on-commit sends are not run in this test
     digest = ReminderDigest.objects.get(recipient="transport@example.gov.vn")
@@ -324,7 +324,7 @@ def test_the_beat_runs_the_job_every_day_at_seven_in_thai_nguyen():
     ],
 )
 def test_smtp_errors_are_permanent_only_for_5xx_replies_about_the_recipient(error, permanent):
-    from directives.services_reminders import _classify
+    from directives.services.reminders import _classify
 
     assert _classify(error)[0] is permanent
 

@@ -18,8 +18,8 @@ from directives.models import (
     ExtensionStatus,
     Task,
 )
-from directives.selectors import acting_agency_ids, assignment_scope
-from directives.services import (
+from directives.selectors.directives import acting_agency_ids, assignment_scope
+from directives.services.directives import (
     DirectiveInput,
     OutOfScope,
     TaskInput,

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from core.formatting import tonnes_text
 from funding.models import CementAllocation, CementBatch, CementDelivery, CementUse
-from funding.services import cement_batch_create, cement_delivery_create, cement_use_create, tonnes_text
+from funding.services.cement import cement_batch_create, cement_delivery_create, cement_use_create
 from tests.conftest import unit
 from tests.funding.factories import batch, commune, use
 

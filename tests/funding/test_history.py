@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from funding.models import ConditionCheck, ProjectStatus, SupportCondition, ValueChainProject
-from funding.selectors_history import unit_history
-from funding.services import cement_batch_create, cement_delivery_create
-from funding.services_funds import disbursement_create, fund_allocation_create
+from funding.selectors.history import unit_history
+from funding.services.cement import cement_batch_create, cement_delivery_create
+from funding.services.funds import disbursement_create, fund_allocation_create
 from tests.conftest import unit
 from tests.funding.factories import commune, source
 from tests.funding.test_projects import _project

@@ -14,8 +14,8 @@ from django.urls import reverse
 from communes.models import AdministrativeUnit
 from funding.admin import DisbursementMilestoneForm
 from funding.models import DisbursementMilestone, FundAllocation
-from funding.services import cement_batch_create
-from funding.services_funds import disbursement_create, fund_allocation_create
+from funding.services.cement import cement_batch_create
+from funding.services.funds import disbursement_create, fund_allocation_create
 from tests.conftest import unit
 from tests.funding.factories import batch, commune, fund, registered, source
 

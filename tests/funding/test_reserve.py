@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from communes.models import AdministrativeUnit
+from core.formatting import tonnes_text
 from funding.exports import proposal_filename
 from funding.models import CementBatch, CementUse, StandardTarget
-from funding.services import tonnes_text
 from tests.conftest import unit
 from tests.funding.factories import batch, registered, use
 

@@ -5,7 +5,7 @@ exist already are left as they are."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from criteria.services_catalogue import periods_ensure
+from criteria.services.catalogue import periods_ensure
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ written. Refused when DEMO_DATA is off."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from criteria.demo import PERIOD_CODES, DemoPreconditionError, demo_assessments_load
 from criteria.models import ReportingPeriod
+from criteria.services.demo import PERIOD_CODES, DemoPreconditionError, demo_assessments_load
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if ReportingPeriod.objects.filter(code__in=PERIOD_CODES).count() == len(PERIOD_CODES):
             return
         try:
-            from criteria.services_catalogue import periods_ensure
+            from criteria.services.catalogue import periods_ensure
         except ImportError:
             return  # demo_assessments_load names the missing periods
         for year in (2019, 2020):

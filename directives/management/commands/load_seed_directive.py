@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Agency
 from directives.models import Directive
-from directives.services import directive_create_from_parse, proposal_from_text
+from directives.services.directives import directive_create_from_parse, proposal_from_text
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "thong-bao-58-TB-UBND-2020.txt"
 

@@ -1,0 +1,16 @@
+"""Template context of the signed-in user, shared by every page."""
+
+from accounts.roles import RolePermissions
+
+
+def portal(request):
+    """``unread_notifications``: a lazy count for the navigation bar (one query, if shown);
+    ``can``: the user's role permissions for menus (``can.funding.add_cementuse``), read
+    from the roles cached on the user instead of ``perms`` (two queries per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0, "can": {}}
+    return {
+        "unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count(),
+        "can": RolePermissions(user),
+    }

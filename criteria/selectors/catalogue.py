@@ -1,0 +1,188 @@
+"""Reads of the criteria catalogue: the sets with their counts, one set laid out for its
+page (groups > criteria > indicators), departments to choose from.
+
+The criteria catalogue is reference data every signed-in user may read; there is no
+scope to apply. Each function runs a fixed number of queries, however many criteria and
+indicators a set holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Agency, AgencyKind
+from core.numbers import trim_decimal
+from criteria.catalogue import comparison_symbol
+from criteria.models import (
+    CommuneGroup,
+    Comparison,
+    CriteriaSet,
+    Criterion,
+    Indicator,
+    IndicatorGroupTarget,
+)
+
+# A numeric indicator whose target nobody has set yet (see Indicator.needs_target).
+_NEEDS_TARGET = Q(criteria__indicators__target__isnull=True) & ~Q(
+    criteria__indicators__comparison=Comparison.ACHIEVED
+)
+
+
+@dataclass(frozen=True)
+class GroupTargetRow:
+    commune_group: CommuneGroup
+    target: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator as its row shows it: ``symbol`` "≥" / "≤" / "=" ("" for Đạt / Không
+    đạt), ``target`` without trailing zeros (26.7, not 26.70), ``needs_target`` when a
+    numeric indicator has no target yet (judged by the appraiser)."""
+
+    indicator: Indicator
+    symbol: str
+    target: Decimal | None
+    needs_target: bool
+    group_targets: list[GroupTargetRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    criterion: Criterion
+    indicators: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class CriteriaGroupRows:
+    """The criteria of one group (nhóm) of a set; ``name`` is "" for ungrouped criteria."""
+
+    name: str
+    criteria: list[CriterionRow]
+
+
+@dataclass(frozen=True)
+class SetCatalogue:
+    criteria_set: CriteriaSet
+    groups: list[CriteriaGroupRows]
+    commune_groups: list[CommuneGroup]
+    criterion_count: int
+    indicator_count: int
+    missing_target_count: int
+    empty_criterion_count: int
+
+
+def criteria_sets_overview() -> QuerySet[CriteriaSet]:
+    """Every criteria set, oldest in force first, with ``criterion_count``,
+    ``indicator_count`` and ``missing_target_count`` (numeric indicators with no target)
+    annotated; one query."""
+    return CriteriaSet.objects.select_related("based_on", "province").annotate(
+        criterion_count=Count("criteria", distinct=True),
+        indicator_count=Count("criteria__indicators"),
+        missing_target_count=Count("criteria__indicators", filter=_NEEDS_TARGET),
+    )
+
+
+def criteria_set_by_code(code: str) -> CriteriaSet:
+    """The set ``code``; raises CriteriaSet.DoesNotExist."""
+    return CriteriaSet.objects.select_related("based_on", "province").get(code=code)
+
+
+def indicator_row(indicator: Indicator) -> IndicatorRow:
+    """The row of one indicator; reads ``indicator.group_targets`` (prefetch it)."""
+    return IndicatorRow(
+        indicator=indicator,
+        symbol=comparison_symbol(indicator.comparison),
+        target=trim_decimal(indicator.target),
+        needs_target=indicator.needs_target,
+        group_targets=[
+            GroupTargetRow(commune_group=row.commune_group, target=trim_decimal(row.target))
+            for row in indicator.group_targets.all()
+        ],
+    )
+
+
+def _indicators_prefetch() -> Prefetch:
+    return Prefetch(
+        "indicators",
+        queryset=Indicator.objects.order_by("position", "code").prefetch_related(
+            Prefetch(
+                "group_targets",
+                queryset=IndicatorGroupTarget.objects.select_related("commune_group").order_by(
+                    "commune_group__code"
+                ),
+            )
+        ),
+    )
+
+
+def criteria_set_catalogue(*, criteria_set: CriteriaSet) -> SetCatalogue:
+    """``criteria_set`` laid out for its page: criteria by group in number order, each
+    with its department and indicators, the commune groups, and the counts the header
+    shows (indicators lacking a target, criteria with no indicator yet). Four queries."""
+    criteria = list(
+        criteria_set.criteria.select_related("responsible_agency")
+        .prefetch_related(_indicators_prefetch())
+        .order_by("number")
+    )
+    groups: list[CriteriaGroupRows] = []
+    for criterion in criteria:
+        row = CriterionRow(
+            criterion=criterion,
+            indicators=[indicator_row(indicator) for indicator in criterion.indicators.all()],
+        )
+        if groups and groups[-1].name == criterion.group:
+            groups[-1].criteria.append(row)
+        else:
+            groups.append(CriteriaGroupRows(name=criterion.group, criteria=[row]))
+    rows = [row for group in groups for row in group.criteria]
+    return SetCatalogue(
+        criteria_set=criteria_set,
+        groups=groups,
+        commune_groups=list(criteria_set.commune_groups.order_by("code")),
+        criterion_count=len(rows),
+        indicator_count=sum(len(row.indicators) for row in rows),
+        missing_target_count=sum(1 for row in rows for ind in row.indicators if ind.needs_target),
+        empty_criterion_count=sum(1 for row in rows if not row.indicators),
+    )
+
+
+def indicator_for_change(pk: int) -> Indicator:
+    """The indicator ``pk`` with its criterion, set and group targets; raises
+    Indicator.DoesNotExist."""
+    return (
+        Indicator.objects.select_related("criterion__criteria_set")
+        .prefetch_related(
+            Prefetch(
+                "group_targets",
+                queryset=IndicatorGroupTarget.objects.select_related("commune_group").order_by(
+                    "commune_group__code"
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def indicator_history(indicator: Indicator, *, limit: int = 10):
+    """The latest changes of ``indicator``, newest first, with who made them."""
+    return indicator.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+
+
+def criterion_for_change(pk: int) -> Criterion:
+    """The criterion ``pk`` with its set and department; raises Criterion.DoesNotExist."""
+    return Criterion.objects.select_related("criteria_set", "responsible_agency").get(pk=pk)
+
+
+def departments() -> QuerySet[Agency]:
+    """Active provincial departments (sở, ngành), by name: who may answer for a criterion."""
+    return Agency.objects.filter(kind=AgencyKind.PROVINCIAL_DEPARTMENT, is_active=True).order_by("name")
+
+
+def criteria_choices() -> QuerySet[Criterion]:
+    """Every criterion of every set, with its set, in the order a picker lists them
+    (set code, then number): what a directive's task may say it serves."""
+    return Criterion.objects.select_related("criteria_set").order_by("criteria_set__code", "number")

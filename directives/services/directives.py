@@ -1,0 +1,499 @@
+"""Writes of the directives app: create a directive with its tasks and assignments (from
+the coordinator's confirmed proposal, or straight from a text), report progress, mark
+done, ask for an extension and decide on it.
+
+Every function is keyword-only and owns its transaction; it checks what the acting user
+may do (an assignment outside the user's scope raises :class:`OutOfScope`, a 404; a
+read-only role :class:`PermissionDenied`, a 403), validates its input (a
+``ValidationError`` keyed by the field, in the user's language) and writes the history
+(django-simple-history, with the acting user). The reminder job is in
+:mod:`directives.services.reminders`.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Agency, AgencyKind, Notification
+from accounts.roles import is_coordinator
+from core.text import clean, nfc
+from directives.metadata import parse_metadata
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    DeadlineChange,
+    Directive,
+    DirectiveAttachment,
+    DirectiveKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    ProgressReport,
+    Recurrence,
+    Task,
+)
+from directives.parsing import AgencyRef, parse_directive
+from directives.selectors.directives import assignment_scope, coordinator_users
+
+TEXT_MAX = 20000
+BODY_MAX = 200000
+
+
+class OutOfScope(Http404):
+    """The assignment lies outside the user's scope (answered as 404)."""
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    """One task as the coordinator confirmed it. ``lead_ids`` and ``cooperating_ids``
+    are agency ids; ``parent_index`` points at an earlier task of the same list (a "+"
+    sub-bullet's "-" bullet); ``deadline`` None means a standing task."""
+
+    text: str
+    section_number: str = ""
+    section_heading: str = ""
+    deadline: datetime.date | None = None
+    deadline_phrase: str = ""
+    recurrence: str = ""
+    lead_ids: tuple[int, ...] = ()
+    cooperating_ids: tuple[int, ...] = ()
+    parent_index: int | None = None
+    criterion_id: int | None = None
+    unit_ids: tuple[int, ...] = ()
+    # Notes of the parser for the coordinator (an impossible date...); never saved.
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DirectiveInput:
+    """The directive's own fields (see :class:`~directives.models.Directive`)."""
+
+    number: str
+    kind: str
+    issuer: str
+    issued_on: datetime.date
+    title: str
+    body: str = ""
+    signer: str = ""
+    recipient_ids: tuple[int, ...] = ()
+    tasks: tuple[TaskInput, ...] = field(default=())
+
+
+def agency_refs() -> list[AgencyRef]:
+    """The active agencies as the parser's :class:`AgencyRef`."""
+    return [
+        AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind)
+        for agency in Agency.objects.filter(is_active=True).order_by("pk")
+    ]
+
+
+def split_roles(
+    agency_ids: Sequence[int], cooperating_ids: Sequence[int] = ()
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Default roles of the agencies a section names: ``(lead_ids, cooperating_ids)``.
+
+    The agencies the parser found named as cooperating ("Sở A chủ trì, phối hợp với Sở
+    B": ``cooperating_ids``) cooperate. Every other agency leads its own part ("UBND các
+    huyện" gives one lead assignment per district committee), except a steering committee
+    (BCĐ) named together with the People's Committee of the same district, which
+    cooperates: in notice 58/TB-UBND section 3 ("UBND, BCĐ ... các huyện, thành phố, thị
+    xã") each district's UBND leads and its BCĐ cooperates."""
+    agencies = list(Agency.objects.filter(pk__in=set(agency_ids) | set(cooperating_ids)))
+    committee_scopes = {a.scope_id for a in agencies if a.kind == AgencyKind.DISTRICT_COMMITTEE}
+    cooperating = {
+        a.pk for a in agencies if a.kind == AgencyKind.STEERING_COMMITTEE and a.scope_id in committee_scopes
+    } | set(cooperating_ids)
+    lead = tuple(sorted(a.pk for a in agencies if a.pk not in cooperating))
+    return lead, tuple(sorted(a.pk for a in agencies if a.pk in cooperating))
+
+
+def _warnings(invalid_dates: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        _("Deadline: the date %(date)s does not exist; check it.") % {"date": date} for date in invalid_dates
+    )
+
+
+def proposal_from_text(text: str) -> DirectiveInput:
+    """The parser's proposal for ``text`` as a :class:`DirectiveInput` (number, date,
+    kind, issuer, signer, summary, recipients, tasks with default roles), for the
+    coordinator to correct. Missing values are empty; nothing is saved."""
+    refs = agency_refs()
+    parsed = parse_directive(text, refs)
+    meta = parse_metadata(text, refs)
+    tasks = []
+    for task in parsed.tasks:
+        lead, cooperating = split_roles(task.agency_ids, task.cooperating_agency_ids)
+        section = next((s for s in parsed.sections if s.number == task.section_number), None)
+        tasks.append(
+            TaskInput(
+                text=task.text,
+                section_number=task.section_number or "",
+                section_heading=section.heading if section else "",
+                deadline=task.deadline,
+                deadline_phrase=task.deadline_phrase or "",
+                recurrence=task.recurrence or "",
+                lead_ids=lead,
+                cooperating_ids=cooperating,
+                parent_index=task.parent_index,
+                warnings=_warnings(task.invalid_dates),
+            )
+        )
+    return DirectiveInput(
+        number=parsed.number or "",
+        kind=meta.kind or "",
+        issuer=meta.issuer,
+        issued_on=parsed.issued_on,
+        title=meta.title,
+        body=clean_body(text),
+        signer=meta.signer,
+        recipient_ids=meta.recipient_ids,
+        tasks=tuple(tasks),
+    )
+
+
+def clean_body(text: str) -> str:
+    """The body as stored: NFC, Windows and old Mac line ends made "\\n", trailing spaces off."""
+    lines = nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def _validate(data: DirectiveInput) -> None:
+    """Raise a ValidationError naming every wrong field (tasks as "tasks-<n>")."""
+    errors: dict[str, list[str]] = {}
+    if not clean(data.number):
+        errors["number"] = [_("Give the number and symbol, e.g. 58/TB-UBND.")]
+    if data.kind not in DirectiveKind.values:
+        errors["kind"] = [_("Choose the kind of document.")]
+    if not clean(data.issuer):
+        errors["issuer"] = [_("Give the issuing body.")]
+    if data.issued_on is None:
+        errors["issued_on"] = [_("Give the date of issue (dd/mm/yyyy).")]
+    if not clean(data.title):
+        errors["title"] = [_("Give the summary (trích yếu).")]
+    if len(data.body) > BODY_MAX:
+        errors["body"] = [_("The text is longer than %(max)s characters.") % {"max": BODY_MAX}]
+    if not data.tasks:
+        errors["tasks"] = [_("Keep at least one task.")]
+    known = set(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
+    for index, task in enumerate(data.tasks):
+        label = _("Task %(n)s") % {"n": index + 1}
+        problems = []
+        if not clean(task.text):
+            problems.append(_("the text is empty"))
+        elif len(task.text) > TEXT_MAX:
+            problems.append(_("the text is longer than %(max)s characters") % {"max": TEXT_MAX})
+        if not task.lead_ids:
+            problems.append(_("choose at least one lead agency"))
+        if set(task.lead_ids) & set(task.cooperating_ids):
+            problems.append(_("an agency cannot both lead and cooperate"))
+        if not set(task.lead_ids) | set(task.cooperating_ids) <= known:
+            problems.append(_("an agency chosen is unknown or inactive"))
+        if task.deadline is not None and task.recurrence:
+            problems.append(_("a recurring task has no single deadline"))
+        if task.recurrence and task.recurrence not in Recurrence.values:
+            problems.append(_("unknown recurrence"))
+        if task.parent_index is not None and not 0 <= task.parent_index < index:
+            problems.append(_("its parent task must come before it"))
+        if problems:
+            errors[f"tasks-{index}"] = [f"{label}: {'; '.join(problems)}."]
+    if errors:
+        raise ValidationError(errors)
+    if (
+        data.issued_on
+        and Directive.objects.filter(number=clean(data.number), issued_on=data.issued_on).exists()
+    ):
+        raise ValidationError(
+            {
+                "number": _("Directive %(number)s of %(day)s is already in the portal.")
+                % {
+                    "number": clean(data.number),
+                    "day": formats.date_format(data.issued_on, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def directive_create(*, user, data: DirectiveInput) -> Directive:
+    """Save a directive, its tasks and one assignment per task and agency (lead or
+    cooperating), each assignment's deadline the task's. Only a coordinator may (else
+    PermissionDenied); invalid input raises ValidationError keyed by field ("number",
+    "issued_on", "tasks-3"...); the same number and date twice is refused on "number"."""
+    if user is not None and not user.has_perm("directives.add_directive"):
+        raise PermissionDenied
+    _validate(data)
+    directive = Directive(
+        number=clean(data.number),
+        kind=data.kind,
+        issuer=clean(data.issuer),
+        signer=clean(data.signer),
+        issued_on=data.issued_on,
+        title=clean(data.title),
+        body=clean_body(data.body),
+        created_by=user,
+    )
+    directive._history_user = user
+    try:
+        with transaction.atomic():
+            directive.save()
+    except IntegrityError:  # a concurrent save of the same number and date
+        raise ValidationError({"number": _("This directive is already in the portal.")}) from None
+    directive.recipients.set(data.recipient_ids)
+    saved: list[Task] = []
+    assignments: list[Assignment] = []
+    for position, item in enumerate(data.tasks, start=1):
+        task = Task(
+            directive=directive,
+            position=position,
+            section_number=clean(item.section_number),
+            section_heading=clean(item.section_heading),
+            text=clean(item.text),
+            deadline=item.deadline,
+            deadline_phrase=clean(item.deadline_phrase)[:120],
+            recurrence=item.recurrence,
+            parent=saved[item.parent_index] if item.parent_index is not None else None,
+            criterion_id=item.criterion_id,
+        )
+        task._history_user = user
+        task.save()
+        if item.unit_ids:
+            task.units.set(item.unit_ids)
+        saved.append(task)
+        for agency_id in item.lead_ids:
+            assignments.append(
+                Assignment(task=task, agency_id=agency_id, role=AssignmentRole.LEAD, deadline=item.deadline)
+            )
+        for agency_id in item.cooperating_ids:
+            assignments.append(
+                Assignment(
+                    task=task, agency_id=agency_id, role=AssignmentRole.COOPERATING, deadline=item.deadline
+                )
+            )
+    bulk_create_with_history(assignments, Assignment, default_user=user)
+    return directive
+
+
+def directive_create_from_parse(*, user, text: str, **overrides) -> Directive:
+    """Cut ``text`` with the parser and save it as proposed, fields in ``overrides``
+    (e.g. ``kind``, ``issuer``) replacing the proposal's. Used where nobody corrects the
+    proposal: the seed command. Raises as :func:`directive_create`."""
+    proposal = proposal_from_text(text)
+    values = {name: getattr(proposal, name) for name in DirectiveInput.__dataclass_fields__}
+    values.update(overrides)
+    return directive_create(user=user, data=DirectiveInput(**values))
+
+
+ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png", ".zip")
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_upload(upload, *, field: str) -> None:
+    """Refuse a file over 20 MB or of another type than documents, sheets, images, zip."""
+    name = (upload.name or "").lower()
+    if not name.endswith(ATTACHMENT_TYPES):
+        raise ValidationError(
+            {
+                field: _("This type of file is not accepted. Accepted: %(types)s.")
+                % {"types": ", ".join(ATTACHMENT_TYPES)}
+            }
+        )
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({field: _("The file is larger than 20 MB.")})
+
+
+@transaction.atomic
+def attachment_add(*, user, directive: Directive, upload, name: str = "") -> DirectiveAttachment:
+    """Attach a file to ``directive`` (coordinators). Raises PermissionDenied, or
+    ValidationError on "file"."""
+    if not user.has_perm("directives.change_directive"):
+        raise PermissionDenied
+    validate_upload(upload, field="file")
+    return DirectiveAttachment.objects.create(
+        directive=directive, file=upload, name=clean(name) or clean(nfc(upload.name))[:255]
+    )
+
+
+# --- Assignments ---------------------------------------------------------------------
+
+
+def _check_change(user, assignment: Assignment) -> Assignment:
+    """Reload ``assignment`` locked for update if ``user`` may report on it: OutOfScope
+    (404) if they may not even see it, PermissionDenied (403) if they may only read."""
+    if not assignment_scope(user).filter(pk=assignment.pk).exists():
+        raise OutOfScope
+    try:
+        return assignment_scope(user, for_change=True).select_for_update().get(pk=assignment.pk)
+    except Assignment.DoesNotExist:
+        raise PermissionDenied(_("Your role can read this task but not report on it.")) from None
+
+
+@transaction.atomic
+def progress_report_create(
+    *, user, assignment: Assignment, text: str, percent: int, attachment=None
+) -> ProgressReport:
+    """Post a progress report (text, percent 0-100, optional file) on ``assignment`` and
+    set its progress to ``percent``. Refused on a task marked done (ValidationError)."""
+    assignment = _check_change(user, assignment)
+    errors = {}
+    text = clean(text or "")
+    if not text:
+        errors["text"] = _("Write what was done.")
+    if percent is None or not 0 <= percent <= 100:
+        errors["percent"] = _("Progress is a percentage between 0 and 100.")
+    if assignment.completed_on is not None:
+        errors["text"] = _("This task is already marked done.")
+    if attachment is not None:
+        try:
+            validate_upload(attachment, field="attachment")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    report = ProgressReport.objects.create(
+        assignment=assignment, author=user, text=text, percent=percent, attachment=attachment or ""
+    )
+    assignment.percent = percent
+    assignment._history_user = user
+    assignment.save(update_fields=["percent"])
+    return report
+
+
+@transaction.atomic
+def assignment_mark_done(*, user, assignment: Assignment, note: str = "") -> Assignment:
+    """Mark ``assignment`` done today (local date): progress 100 %, a closing report if a
+    ``note`` is given. Refused if already done."""
+    assignment = _check_change(user, assignment)
+    if assignment.completed_on is not None:
+        raise ValidationError({"done": _("This task is already marked done.")})
+    now = timezone.now()
+    assignment.completed_at, assignment.completed_on = now, timezone.localdate(now)
+    assignment.completed_by, assignment.percent = user, 100
+    assignment._history_user = user
+    assignment.save(update_fields=["completed_at", "completed_on", "completed_by", "percent"])
+    note = clean(note or "")
+    if note:
+        ProgressReport.objects.create(assignment=assignment, author=user, text=note, percent=100)
+    ExtensionRequest.objects.filter(assignment=assignment, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REFUSED, decided_at=now, decision_note=_("The task was marked done.")
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_reopen(*, user, assignment: Assignment, reason: str) -> Assignment:
+    """Reopen an assignment marked done by mistake (coordinators, reason required)."""
+    if not is_coordinator(user):
+        raise PermissionDenied
+    assignment = _check_change(user, assignment)
+    if assignment.completed_on is None:
+        raise ValidationError({"reason": _("This task is not marked done.")})
+    if not clean(reason or ""):
+        raise ValidationError({"reason": _("Give a reason.")})
+    assignment.completed_at = assignment.completed_on = assignment.completed_by = None
+    assignment._history_user = user
+    assignment._change_reason = clean(reason)[:100]
+    assignment.save(update_fields=["completed_at", "completed_on", "completed_by"])
+    return assignment
+
+
+@transaction.atomic
+def extension_request_create(
+    *, user, assignment: Assignment, requested_deadline: datetime.date, reason: str
+) -> ExtensionRequest:
+    """Ask for a later deadline. The task must be open and have a deadline; the new date
+    must be after the current deadline and not in the past; one pending request at a
+    time. Coordinators are notified in the portal."""
+    assignment = _check_change(user, assignment)
+    errors = {}
+    today = timezone.localdate()
+    if assignment.completed_on is not None:
+        errors["requested_deadline"] = _("This task is already marked done.")
+    elif assignment.deadline is None:
+        errors["requested_deadline"] = _("This task has no deadline to extend.")
+    elif requested_deadline is None or requested_deadline <= assignment.deadline:
+        errors["requested_deadline"] = _("The new deadline must be after the current one (%(day)s).") % {
+            "day": formats.date_format(assignment.deadline, "SHORT_DATE_FORMAT")
+        }
+    elif requested_deadline < today:
+        errors["requested_deadline"] = _("The new deadline cannot be in the past.")
+    if not clean(reason or ""):
+        errors["reason"] = _("Give a reason.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                assignment=assignment,
+                requested_by=user,
+                requested_deadline=requested_deadline,
+                reason=clean(reason),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"requested_deadline": _("An extension request is already waiting for a decision.")}
+        ) from None
+    link = reverse("directive-assignment", args=[assignment.pk])
+    message = _("%(agency)s asks to extend “%(task)s” to %(day)s.") % {
+        "agency": assignment.agency.short_name,
+        "task": assignment.task.text[:80],
+        "day": formats.date_format(requested_deadline, "SHORT_DATE_FORMAT"),
+    }
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=coordinator, message=message, link=link)
+            for coordinator in coordinator_users()
+        ]
+    )
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, user, extension: ExtensionRequest, grant: bool, note: str = "") -> ExtensionRequest:
+    """Grant (the assignment's deadline moves; the move is kept as a DeadlineChange) or
+    refuse (a note is required) a pending request. Coordinators only (PermissionDenied);
+    a request already decided is refused (ValidationError). The requester is notified."""
+    if not is_coordinator(user):
+        raise PermissionDenied
+    extension = ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
+    if extension.status != ExtensionStatus.PENDING:
+        raise ValidationError({"decision": _("This request was already decided.")})
+    note = clean(note or "")
+    if not grant and not note:
+        raise ValidationError({"note": _("Say why the extension is refused.")})
+    assignment = Assignment.objects.select_for_update().get(pk=extension.assignment_id)
+    now = timezone.now()
+    extension.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = user, now, note
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if grant:
+        DeadlineChange.objects.create(
+            assignment=assignment,
+            old_deadline=assignment.deadline,
+            new_deadline=extension.requested_deadline,
+            reason=extension.reason,
+            changed_by=user,
+        )
+        assignment.deadline = extension.requested_deadline
+        assignment._history_user = user
+        assignment._change_reason = "extension"
+        assignment.save(update_fields=["deadline"])
+    if extension.requested_by_id:
+        day = formats.date_format(extension.requested_deadline, "SHORT_DATE_FORMAT")
+        message = (
+            _("Extension to %(day)s granted: %(task)s")
+            if grant
+            else _("Extension to %(day)s refused: %(task)s")
+        ) % {"day": day, "task": assignment.task.text[:80]}
+        Notification.objects.create(
+            recipient_id=extension.requested_by_id,
+            message=message + (f" ({note})" if note else ""),
+            link=reverse("directive-assignment", args=[assignment.pk]),
+        )
+    return extension

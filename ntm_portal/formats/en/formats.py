@@ -1,3 +1,0 @@
-"""English interface, Vietnamese conventions: the province reads dd/mm/yyyy and 17,23 in both languages."""
-
-from ntm_portal.formats.vi.formats import *  # noqa: F403
