@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit
+from core.formatting import date_text, decimal_text, tonnes_text
 from funding.models.common import KM, TONNES, YEAR_RANGE
 
 
@@ -83,7 +84,7 @@ class CementAllocation(models.Model):
         indexes = [models.Index(fields=["unit", "batch"], name="cement_alloc_unit_idx")]
 
     def __str__(self):
-        return f"{self.unit}: {self.tonnes} t"
+        return f"{self.unit}: {tonnes_text(self.tonnes)}"
 
 
 class CementDelivery(models.Model):
@@ -119,7 +120,7 @@ class CementDelivery(models.Model):
         indexes = [models.Index(fields=["unit", "year"], name="cement_delivery_unit_year_idx")]
 
     def __str__(self):
-        return f"{self.unit}: {self.tonnes} t ({self.delivered_on:%d/%m/%Y})"
+        return f"{self.unit}: {tonnes_text(self.tonnes)} ({date_text(self.delivered_on)})"
 
 
 class UsePurpose(models.TextChoices):
@@ -204,7 +205,7 @@ class CementUse(models.Model):
         indexes = [models.Index(fields=["unit", "year"], name="cement_use_unit_year_idx")]
 
     def __str__(self):
-        return f"{self.unit}: {self.tonnes} t, {self.get_purpose_display()} ({self.used_on:%d/%m/%Y})"
+        return f"{self.unit}: {tonnes_text(self.tonnes)}, {self.get_purpose_display()} ({date_text(self.used_on)})"
 
 
 class StandardTarget(models.Model):
@@ -258,4 +259,4 @@ class RoadBacklog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.commune} ({self.year}): {self.km} km"
+        return f"{self.commune} ({self.year}): {decimal_text(self.km)} km"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit
+from core.formatting import date_text, percent_text, vnd_text
 from funding.models.common import VND, YEAR_RANGE
 
 
@@ -94,7 +95,7 @@ class FundAllocation(models.Model):
         indexes = [models.Index(fields=["unit", "year", "source"], name="fund_alloc_unit_year_idx")]
 
     def __str__(self):
-        return f"{self.unit}, {self.source}, {self.year}: {self.amount} đ"
+        return f"{self.unit}, {self.source}, {self.year}: {vnd_text(self.amount)}"
 
 
 class Disbursement(models.Model):
@@ -135,7 +136,7 @@ class Disbursement(models.Model):
         indexes = [models.Index(fields=["unit", "year", "source"], name="disbursement_unit_year_idx")]
 
     def __str__(self):
-        return f"{self.unit}, {self.source}: {self.amount} đ ({self.paid_on:%d/%m/%Y})"
+        return f"{self.unit}, {self.source}: {vnd_text(self.amount)} ({date_text(self.paid_on)})"
 
 
 class DisbursementMilestone(models.Model):
@@ -171,4 +172,4 @@ class DisbursementMilestone(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}: {self.expected_percent} % ({self.due_on:%d/%m/%Y})"
+        return f"{self.year}: {percent_text(self.expected_percent)} ({date_text(self.due_on)})"

@@ -1,6 +1,11 @@
-"""Read queries of cement and funds. Like ``criteria.selectors.overview`` they take the units the
-caller may see as a queryset (``visible = accounts.scope.unit_scope(user)``), never the
-user, so a page, an export and a dashboard compute the same figures for the same scope.
+"""Read queries of cement: the overview by holder, a batch, one unit's page (its cement
+and its funds of a year, with their history), the holders the use and delivery forms
+offer, and the units of the programme a batch or a reserve goes to. The funds overview
+is :mod:`funding.selectors.funds`, the reserve's candidates
+:mod:`funding.selectors.reserve`. Like ``criteria.selectors.overview`` they take the
+units the caller may see as a queryset (``visible = accounts.scope.unit_scope(user)``),
+never the user, so a page, an export and a dashboard compute the same figures for the
+same scope.
 
 Every function runs a fixed number of queries whatever the number of units or rows
 (sums are computed in the database, grouped by unit; ``tests/funding`` counts them).
@@ -8,7 +13,6 @@ Tonnes and VND are ``Decimal``; rates are percents from :mod:`funding.rates`.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,18 +20,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel
 from funding import rates
-from funding.allocation import Candidate
 from funding.models import (
     CementAllocation,
     CementBatch,
     CementDelivery,
     CementUse,
     Disbursement,
-    DisbursementMilestone,
     FundAllocation,
-    FundSource,
-    RoadBacklog,
-    StandardTarget,
 )
 from funding.selectors.history import unit_history
 
@@ -262,29 +261,6 @@ def latest_cement_year(*, units: QuerySet[AdministrativeUnit]) -> int | None:
     )
 
 
-def district_holders(*, visible: QuerySet[AdministrativeUnit], year: int) -> list[AdministrativeUnit]:
-    """Districts of ``visible`` holding cement of ``year`` (by GSO code; one query): a
-    reserve of that year for their communes would count the cement twice."""
-    held = CementAllocation.objects.filter(batch__year=year).values("unit_id")
-    return list(visible.filter(level=UnitLevel.DISTRICT, pk__in=held).order_by("code", "name").distinct())
-
-
-def allocated_sources(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[FundSource]:
-    """Active sources allocated to a unit of ``units`` in some year (for the
-    disbursement form), in their order."""
-    held = FundAllocation.objects.filter(unit__in=units).values("source_id")
-    return FundSource.objects.filter(is_active=True, pk__in=held).order_by("position", "name")
-
-
-def fund_holders(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[AdministrativeUnit]:
-    """Units of ``units`` that hold a fund allocation in some year, by GSO code."""
-    held = FundAllocation.objects.values("unit_id")
-    return units.filter(pk__in=held).select_related("parent").order_by("code", "name")
-
-
-# --- Reserve proposal ---------------------------------------------------------------------
-
-
 def programme_units(
     *, visible: QuerySet[AdministrativeUnit], level: str, day: datetime.date
 ) -> QuerySet[AdministrativeUnit]:
@@ -303,165 +279,3 @@ def programme_units(
             | Q(parent__parent__level=UnitLevel.PROVINCE, parent__parent__valid_until__isnull=True)
         )
     return units.select_related("parent").order_by("code", "name")
-
-
-def reserve_candidates(
-    *, visible: QuerySet[AdministrativeUnit], year: int, level: str, today: datetime.date
-) -> list[tuple[AdministrativeUnit, Candidate]]:
-    """The units of ``level`` a reserve of ``year`` may go to (:func:`programme_units` on
-    :func:`reference_day`), each with its :class:`~funding.allocation.Candidate`: the
-    tonnes allocated to it or to units directly under it in ``year`` (every batch
-    recorded so far) and used of them, its communes registered to reach the standard in
-    ``year``, and the km of road its communes still have to harden (recorded for
-    ``year``). Five queries."""
-    units = list(programme_units(visible=visible, level=level, day=reference_day(year, today)))
-    ids = {unit.pk for unit in units}
-    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    used: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for model, amounts, lookup in (
-        (CementAllocation, allocated, {"batch__year": year}),
-        (CementUse, used, {"year": year}),
-    ):
-        rows = (
-            model.objects.filter(**lookup)
-            .filter(Q(unit_id__in=ids) | Q(unit__parent_id__in=ids))
-            .values("unit_id", "unit__parent_id")
-            .annotate(total=Sum("tonnes"))
-        )
-        for row in rows:
-            owner = row["unit_id"] if row["unit_id"] in ids else row["unit__parent_id"]
-            amounts[owner] += row["total"] or ZERO
-    registered: dict[int, int] = defaultdict(int)
-    for commune_id, parent_id in (
-        StandardTarget.objects.filter(year=year)
-        .filter(Q(commune_id__in=ids) | Q(commune__parent_id__in=ids))
-        .values_list("commune_id", "commune__parent_id")
-    ):
-        registered[commune_id if commune_id in ids else parent_id] += 1
-    roads: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for commune_id, parent_id, km in (
-        RoadBacklog.objects.filter(year=year)
-        .filter(Q(commune_id__in=ids) | Q(commune__parent_id__in=ids))
-        .values_list("commune_id", "commune__parent_id", "km")
-    ):
-        roads[commune_id if commune_id in ids else parent_id] += km
-    return [
-        (
-            unit,
-            Candidate(
-                key=unit.pk,
-                code=unit.code,
-                name=unit.name,
-                allocated=allocated[unit.pk],
-                used=used[unit.pk],
-                registered=registered[unit.pk],
-                road_km=roads[unit.pk],
-            ),
-        )
-        for unit in units
-    ]
-
-
-# --- Funds --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FundsOverview:
-    """Funds of ``year`` on ``as_of``: ``by_unit`` (key: unit), ``by_source`` (key:
-    source) and ``pairs`` (key: (unit, source)) as :class:`~funding.rates.RateRow`
-    (VND; disbursements dated up to ``as_of``), the expected rate on ``as_of`` from the
-    ``milestones``, and the units and unit × source pairs below it (slow)."""
-
-    year: int
-    as_of: datetime.date
-    by_unit: tuple[rates.RateRow, ...]
-    by_source: tuple[rates.RateRow, ...]
-    pairs: tuple[rates.RateRow, ...]
-    total: rates.RateRow | None
-    milestones: tuple[DisbursementMilestone, ...]
-    expected: Decimal
-    slow_units: tuple[rates.SlowRow, ...]
-    slow_pairs: tuple[rates.SlowRow, ...]
-    has_demo: bool
-
-
-def fund_years() -> list[int]:
-    """Years that have a fund allocation, newest first (one query)."""
-    return list(FundAllocation.objects.order_by("-year").values_list("year", flat=True).distinct())
-
-
-def funds_overview(
-    *, visible: QuerySet[AdministrativeUnit], year: int, as_of: datetime.date
-) -> FundsOverview:
-    """Allocated and disbursed VND of ``year`` by unit, by source and by both, in
-    ``visible``, with disbursements dated up to ``as_of``; the expected rate on
-    ``as_of`` and the slow lists. Five queries."""
-    allocated = {
-        (row["unit_id"], row["source_id"]): (row["total"], row["demo"])
-        for row in FundAllocation.objects.filter(year=year, unit__in=visible)
-        .values("unit_id", "source_id")
-        .annotate(total=Sum("amount"), demo=Count("pk", filter=Q(is_demo=True)))
-    }
-    disbursed = {
-        (row["unit_id"], row["source_id"]): row["total"]
-        for row in Disbursement.objects.filter(year=year, unit__in=visible, paid_on__lte=as_of)
-        .values("unit_id", "source_id")
-        .annotate(total=Sum("amount"))
-    }
-    keys = set(allocated) | set(disbursed)
-    units = {
-        u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in={k[0] for k in keys}).select_related("parent")
-    }
-    sources = {s.pk: s for s in FundSource.objects.filter(pk__in={k[1] for k in keys})}
-    milestones = tuple(DisbursementMilestone.objects.filter(year=year).order_by("due_on"))
-
-    def unit_order(pk):
-        return (units[pk].code, units[pk].name)
-
-    def source_order(pk):
-        return (sources[pk].position, sources[pk].name)
-
-    pair_keys = sorted(keys, key=lambda k: (unit_order(k[0]), source_order(k[1])))
-    pairs = tuple(
-        rates.RateRow(
-            key=(units[u], sources[s]),
-            allocated=allocated.get((u, s), (ZERO, False))[0],
-            disbursed=disbursed.get((u, s), ZERO),
-        )
-        for u, s in pair_keys
-    )
-
-    def grouped(index: int, lookup: dict, order) -> tuple[rates.RateRow, ...]:
-        totals: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-        for key in keys:
-            totals[key[index]][0] += allocated.get(key, (ZERO, False))[0]
-            totals[key[index]][1] += disbursed.get(key, ZERO)
-        return tuple(
-            rates.RateRow(key=lookup[pk], allocated=a, disbursed=d)
-            for pk, (a, d) in sorted(totals.items(), key=lambda item: order(item[0]))
-        )
-
-    by_unit = grouped(0, units, unit_order)
-    by_source = grouped(1, sources, source_order)
-    total = None
-    if keys:
-        total = rates.RateRow(
-            key=None,
-            allocated=sum((row.allocated for row in by_unit), ZERO),
-            disbursed=sum((row.disbursed for row in by_unit), ZERO),
-        )
-    expected = rates.expected_rate_on(((m.due_on, m.expected_percent) for m in milestones), as_of)
-    return FundsOverview(
-        year=year,
-        as_of=as_of,
-        by_unit=by_unit,
-        by_source=by_source,
-        pairs=pairs,
-        total=total,
-        milestones=milestones,
-        expected=expected,
-        slow_units=tuple(rates.slow_rows(by_unit, expected=expected)),
-        slow_pairs=tuple(rates.slow_rows(pairs, expected=expected)),
-        has_demo=any(demo for _total, demo in allocated.values()),
-    )

@@ -1,14 +1,17 @@
-"""Writes of cement: batches and their allocations, deliveries, use reports; and the
-checks every service module of the app shares (:mod:`funding.services.reserve` for the
+"""Writes of cement: batches and their allocations, deliveries, use reports. The other
+service modules of the app have the same shape (:mod:`funding.services.reserve` for the
 approved reserve, :mod:`funding.services.funds` for fund allocations, disbursements and
-expected rates, :mod:`funding.services.projects` for value-chain projects and OCOP).
+expected rates, :mod:`funding.services.projects` for value-chain projects and OCOP); the
+checks of numbers, years and dates they share are :mod:`funding.checks`, the rule of
+who may hold cement or funds :mod:`funding.services.holders`.
 
-Every function is keyword-only and owns its transaction; each checks, in order:
+Every function is keyword-only, takes the acting ``user`` and owns its transaction; each
+checks, in order (:func:`communes.scope.require_unit`):
 
-1. the unit lies in what the user may see (else :class:`OutOfScope`, a 404);
+1. the unit lies in what the user may see (else :class:`~core.exceptions.OutOfScope`, a 404);
 2. the user's role holds the permission (else ``PermissionDenied``, a 403: a leader or a
    department reads and never writes);
-3. the unit lies in the user's change scope (else :class:`OutOfScope`);
+3. the unit lies in the user's change scope (else ``OutOfScope``);
 4. the input (else ``ValidationError`` keyed by the form's field names, in the user's
    language, naming the field, the unit and the numbers): nothing is saved.
 
@@ -23,16 +26,27 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
-from django.http import Http404
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_permission
 from accounts.scope import unit_scope
-from communes.models import AdministrativeUnit, UnitLevel
-from core.formatting import date_text, tonnes_text
+from communes.models import AdministrativeUnit
+from communes.scope import require_unit
+from core.exceptions import OutOfScope
+from core.formatting import tonnes_text
+from funding.checks import (
+    MAX_KM,
+    ZERO,
+    check_decision_date,
+    check_not_future,
+    check_tonnes,
+    check_year,
+    decimal_places,
+)
 from funding.models import (
     LINEAR_PURPOSES,
     BatchKind,
@@ -43,155 +57,7 @@ from funding.models import (
     RoadKind,
     UsePurpose,
 )
-
-ZERO = Decimal(0)
-MAX_TONNES = Decimal("999999999.999")
-MAX_VND = Decimal("999999999999999999")
-MAX_KM = Decimal("999999.999")
-FIRST_YEAR, LAST_YEAR = 2010, 2100
-
-
-class OutOfScope(Http404):
-    """The unit lies outside what the user may see or change (answered as 404)."""
-
-
-def require_change(user, unit: AdministrativeUnit, permission: str) -> None:
-    """Raise :class:`OutOfScope` (404) outside the user's scope, 403 for a role without ``permission``, 404 outside
-    the change scope (see the module's docstring)."""
-    if not unit_scope(user).filter(pk=unit.pk).exists():
-        raise OutOfScope
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("Your role can read this but not change it."))
-    if not unit_scope(user, for_change=True).filter(pk=unit.pk).exists():
-        raise OutOfScope
-
-
-def require_permission(user, permission: str) -> None:
-    """Raise ``PermissionDenied`` (403) unless ``user``'s role holds ``permission``."""
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("Your role can read this but not change it."))
-
-
-def decimal_places(value: Decimal) -> int:
-    """How many decimals ``value`` really has: 12.500 -> 1, 12 -> 0."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(-exponent, 0) if isinstance(exponent, int) else 0
-
-
-def check_tonnes(value, *, field: str, label: str, allow_zero: bool = False) -> Decimal:
-    """``value`` as tonnes: more than 0 (or 0 with ``allow_zero``), at most three
-    decimals, at most 999.999.999,999. Raises ValidationError on ``field`` naming
-    ``label``."""
-    if value is None or not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationError({field: _("%(label)s: enter a number of tonnes.") % {"label": label}})
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValidationError({field: _("%(label)s: must be more than 0 tonnes.") % {"label": label}})
-    if decimal_places(value) > 3:
-        raise ValidationError({field: _("%(label)s: at most three decimals (kilograms).") % {"label": label}})
-    if value > MAX_TONNES:
-        raise ValidationError({field: _("%(label)s: the number is too large.") % {"label": label}})
-    return value
-
-
-def check_vnd(value, *, field: str, label: str) -> Decimal:
-    """``value`` as VND: a whole number of dong, more than 0, at most 18 digits."""
-    if value is None or not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationError({field: _("%(label)s: enter an amount in dong.") % {"label": label}})
-    if value <= 0:
-        raise ValidationError({field: _("%(label)s: must be more than 0 đ.") % {"label": label}})
-    if decimal_places(value) > 0:
-        raise ValidationError(
-            {field: _("%(label)s: a whole number of dong, without decimals.") % {"label": label}}
-        )
-    if value > MAX_VND:
-        raise ValidationError({field: _("%(label)s: the number is too large.") % {"label": label}})
-    return value
-
-
-def check_year(year, *, field: str = "year") -> int:
-    """``year`` if it is a programme year (2010-2100), else ValidationError on ``field``."""
-    if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationError(
-            {field: _("Year: from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}}
-        )
-    return year
-
-
-def check_not_future(day: datetime.date, *, field: str, label: str) -> None:
-    """ValidationError on ``field`` naming ``label`` when ``day`` is after today."""
-    if day > timezone.localdate():
-        raise ValidationError({field: _("%(label)s: cannot be in the future.") % {"label": label}})
-
-
-def _in_force_during(unit: AdministrativeUnit, year: int) -> bool:
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (unit.valid_from is None or unit.valid_from <= end) and (
-        unit.valid_until is None or unit.valid_until >= start
-    )
-
-
-def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
-    """The province ``unit`` lies in (itself for a province), walking up the parents."""
-    current, steps = unit, 0
-    while current is not None and current.level != UnitLevel.PROVINCE and steps < 5:
-        current, steps = current.parent, steps + 1
-    return current
-
-
-def holder_error(unit: AdministrativeUnit, year: int) -> str | None:
-    """Why ``unit`` cannot hold an allocation (cement or funds) of ``year``, or None: it
-    must be a district or commune in force in ``year``, under a province still in force
-    (a province merged into another in 2025, Bắc Kạn into Thái Nguyên, ran its own
-    programme before the merger: its old districts and communes are not ours)."""
-    if unit.level not in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
-        return _("%(unit)s: cement and funds are allocated to districts and communes only.") % {"unit": unit}
-    if not _in_force_during(unit, year):
-        return _("%(unit)s was not in force in %(year)s.") % {"unit": unit, "year": year}
-    province = _province_of(unit)
-    if province is None or province.valid_until is not None:
-        return _(
-            "%(unit)s belonged to %(province)s, a province that ran its own programme: "
-            "it cannot hold cement or funds of this province."
-        ) % {"unit": unit, "province": province or "—"}
-    return None
-
-
-def holder_errors(
-    units: list[AdministrativeUnit], year: int, *, held: str = "cement", field=None
-) -> dict[str, str]:
-    """Every reason why ``units`` cannot hold allocations of ``year`` together, keyed by
-    ``field(unit)`` (default "unit-<pk>"): :func:`holder_error` for each, then the
-    nesting rule (:func:`_nesting_errors`) against the holders of ``held`` ("cement" or
-    "funds") of that year. One function for cement batches and fund allocations, so both
-    refuse the same units with the same message."""
-    field = field or (lambda unit: f"unit-{unit.pk}")
-    errors = {field(unit): message for unit in units if (message := holder_error(unit, year))}
-    if errors:
-        return errors
-    return {
-        field(unit): message
-        for unit in units
-        if (message := _nesting_errors(units, year, held=held).get(f"unit-{unit.pk}"))
-    }
-
-
-def check_decision_date(day: datetime.date | None, year: int, *, field: str = "decision_date") -> None:
-    """ValidationError on ``field`` when the decision of an allocation of ``year`` is
-    dated neither in ``year`` nor in the year before (plans are decided late the year
-    before at the earliest), or in the future."""
-    if day is None:
-        return
-    check_not_future(day, field=field, label=_("Decision date"))
-    if day.year not in (year - 1, year):
-        raise ValidationError(
-            {
-                field: _(
-                    "Decision date: %(day)s is not in %(year)s or %(before)s; check the year of the allocation."
-                )
-                % {"day": date_text(day), "year": year, "before": year - 1}
-            }
-        )
-
+from funding.services.holders import holder_errors
 
 # --- Cement batches -----------------------------------------------------------------------
 
@@ -212,15 +78,19 @@ def cement_batch_create(
     """Record a batch (coordinators: ``funding.add_cementbatch``) and its allocations
     (tonnes by holder; units with 0 are left out).
 
-    Raises PermissionDenied; :class:`OutOfScope` for a unit outside the change scope;
+    Raises PermissionDenied; :class:`~core.exceptions.OutOfScope` for a unit outside the
+    change scope;
     ValidationError on "year", "decision_number", "decision_date" (in the future, or
     not in ``year`` or the year before), "allocations" (none given) or "unit-<pk>"
-    naming the unit (:func:`holder_errors`, shared with fund allocations): a unit that
+    naming the unit (:func:`funding.services.holders.holder_errors`, shared with fund
+    allocations): a unit that
     is not a district or commune in force in ``year`` under a province still in force,
     one holding cement of ``year`` inside another holder of the same year (a district
     and one of its communes), a bad number of tonnes.
     """
-    require_permission(user, "funding.add_cementbatch")
+    require_permission(
+        user, "funding.add_cementbatch", message=_("Your role can read this but not change it.")
+    )
     check_year(year)
     if kind not in BatchKind.values:
         raise ValidationError({"kind": _("Choose regular or reserve.")})
@@ -279,32 +149,6 @@ def cement_batch_create(
     return batch
 
 
-def _nesting_errors(units: list[AdministrativeUnit], year: int, *, held: str = "cement") -> dict[str, str]:
-    """A holder may not lie inside another holder of the same year, nor contain one: the
-    use of a district and of its commune would be counted twice. ``held``: "cement"
-    (cement allocations) or "funds" (fund allocations)."""
-    from funding.models import FundAllocation
-
-    errors = {}
-    ids = {unit.pk for unit in units}
-    parents = {unit.parent_id for unit in units if unit.parent_id}
-    if held == "funds":
-        related = FundAllocation.objects.filter(year=year)
-        template = _("%(unit)s: %(other)s already holds funds of %(year)s; allocate to one of the two only.")
-    else:
-        related = CementAllocation.objects.filter(batch__year=year)
-        template = _("%(unit)s: %(other)s already holds cement of %(year)s; allocate to one of the two only.")
-    related = related.filter(Q(unit_id__in=parents) | Q(unit__parent_id__in=ids)).select_related("unit")
-    holders = {row.unit for row in related}
-    for unit in units:
-        for other in holders:
-            if other.pk == unit.parent_id or other.parent_id == unit.pk:
-                errors[f"unit-{unit.pk}"] = template % {"unit": unit, "other": other, "year": year}
-        if unit.parent_id in ids:
-            errors[f"unit-{unit.pk}"] = _("%(unit)s lies inside another unit of this batch.") % {"unit": unit}
-    return errors
-
-
 def _locked_allocated(unit: AdministrativeUnit, year: int) -> Decimal:
     """The tonnes allocated to ``unit`` for ``year``, after locking those allocation rows
     until the end of the transaction (serialises the reports of one holder and year)."""
@@ -344,10 +188,10 @@ def cement_use_create(
     nothing was allocated to ``unit`` that year; on "used_on" (in the
     future, or before ``year``), "purpose", "road_kind" (required for a road, only for
     a road), "length_km" (required for a road or canal, more than 0), "place" (not
-    inside ``unit``), "description", "evidence" (empty). Raises :class:`OutOfScope` /
+    inside ``unit``), "description", "evidence" (empty). Raises ``OutOfScope`` /
     PermissionDenied as the module says.
     """
-    require_change(user, unit, "funding.add_cementuse")
+    require_unit(user, unit, permission="funding.add_cementuse")
     check_year(year)
     tonnes = check_tonnes(tonnes, field="tonnes", label=_("Tonnes used"))
     errors = {}
@@ -442,7 +286,7 @@ def cement_delivery_create(
     deliveries would exceed the allocation (checked under the same lock as use
     reports), on "year" when nothing was allocated to ``unit`` that year, on
     "delivered_on" in the future or before ``year``."""
-    require_change(user, unit, "funding.add_cementdelivery")
+    require_unit(user, unit, permission="funding.add_cementdelivery")
     check_year(year)
     tonnes = check_tonnes(tonnes, field="tonnes", label=_("Tonnes delivered"))
     if delivered_on is None:

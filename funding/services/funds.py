@@ -12,20 +12,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_permission
 from communes.models import AdministrativeUnit
+from communes.scope import require_unit
 from core.formatting import date_text, decimal_text, vnd_text
+from funding.checks import ZERO, check_decision_date, check_not_future, check_vnd, check_year, decimal_places
 from funding.models import Disbursement, DisbursementMilestone, FundAllocation, FundSource
-from funding.services.cement import (
-    ZERO,
-    check_decision_date,
-    check_not_future,
-    check_vnd,
-    check_year,
-    decimal_places,
-    holder_errors,
-    require_change,
-    require_permission,
-)
+from funding.services.holders import holder_errors
 
 
 @transaction.atomic
@@ -45,7 +38,7 @@ def fund_allocation_create(
     ``funding.add_fundallocation``). ValidationError on "amount", "year", "unit" (not a
     district or commune in force in ``year``), "source" (inactive), "decision_date"
     (in the future)."""
-    require_change(user, unit, "funding.add_fundallocation")
+    require_unit(user, unit, permission="funding.add_fundallocation")
     check_year(year)
     amount = check_vnd(amount, field="amount", label=_("Amount (VND)"))
     if errors := holder_errors([unit], year, held="funds", field=lambda _unit: "unit"):
@@ -87,7 +80,7 @@ def disbursement_create(
     Refused on "amount" when the disbursements of that unit, year and source would
     exceed what was allocated (checked after locking those allocation rows); on
     "paid_on" in the future or before ``year``."""
-    require_change(user, unit, "funding.add_disbursement")
+    require_unit(user, unit, permission="funding.add_disbursement")
     check_year(year)
     amount = check_vnd(amount, field="amount", label=_("Amount (VND)"))
     if paid_on is None:
@@ -160,7 +153,9 @@ def milestone_set(
     same day is changed. The rates must not go down over time: refused on
     "expected_percent" when an earlier milestone expects more, or a later one less.
     Also refused outside 0-100 (two decimals) and for a day before ``year``."""
-    require_permission(user, "funding.add_disbursementmilestone")
+    require_permission(
+        user, "funding.add_disbursementmilestone", message=_("Your role can read this but not change it.")
+    )
     check_year(year)
     if due_on is None:
         raise ValidationError({"due_on": _("By date: enter the date.")})

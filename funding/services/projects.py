@@ -16,8 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_permission
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel
+from communes.scope import require_unit
+from core.exceptions import OutOfScope
+from funding.checks import MAX_TONNES, MAX_VND, decimal_places
 from funding.models import (
     CheckOutcome,
     ConditionCheck,
@@ -29,14 +33,7 @@ from funding.models import (
     ValueChainProject,
 )
 from funding.project_status import status_errors
-from funding.services.cement import (
-    MAX_TONNES,
-    MAX_VND,
-    OutOfScope,
-    decimal_places,
-    require_change,
-    require_permission,
-)
+from funding.selectors.projects import projects_in_scope
 
 MAX_AREA = Decimal("99999999.99")
 
@@ -163,13 +160,24 @@ def _fill(project: ValueChainProject, data: ProjectInput) -> None:
         setattr(project, name, (getattr(data, name) or "").strip())
 
 
+def _check_project_scope(user, project: ValueChainProject) -> None:
+    """:class:`~core.exceptions.OutOfScope` (404) unless ``project`` lies in the user's
+    change scope (:func:`funding.selectors.projects.projects_in_scope`: a commune of it
+    in the scope, or no commune yet and a scope that holds the province)."""
+    if not projects_in_scope(visible=unit_scope(user, for_change=True)).filter(pk=project.pk).exists():
+        raise OutOfScope
+
+
 @transaction.atomic
 def project_create(*, user, data: ProjectInput, is_demo: bool = False) -> ValueChainProject:
     """Record a value-chain project (``funding.add_valuechainproject``: coordinators).
     ValidationError keyed by field (see :class:`ProjectInput`): a name, lead and product
     are required, at least one linkage, support approved never above support asked and
-    required to approve; :class:`OutOfScope` for a commune outside the change scope."""
-    require_permission(user, "funding.add_valuechainproject")
+    required to approve; :class:`~core.exceptions.OutOfScope` for a commune outside the
+    change scope."""
+    require_permission(
+        user, "funding.add_valuechainproject", message=_("Your role can read this but not change it.")
+    )
     _validate_project(user, data)
     project = ValueChainProject(created_by=user, is_demo=is_demo)
     _fill(project, data)
@@ -183,8 +191,12 @@ def project_create(*, user, data: ProjectInput, is_demo: bool = False) -> ValueC
 def project_update(*, user, project: ValueChainProject, data: ProjectInput) -> ValueChainProject:
     """Change a project (``funding.change_valuechainproject``); validated as
     :func:`project_create`, and its status moves only as :mod:`funding.project_status`
-    allows (approval needs every active condition met)."""
-    require_permission(user, "funding.change_valuechainproject")
+    allows (approval needs every active condition met). :class:`~core.exceptions.OutOfScope`
+    for a project outside the user's change scope."""
+    require_permission(
+        user, "funding.change_valuechainproject", message=_("Your role can read this but not change it.")
+    )
+    _check_project_scope(user, project)
     project = ValueChainProject.objects.select_for_update().get(pk=project.pk)
     _validate_project(user, data, project=project)
     _fill(project, data)
@@ -203,8 +215,12 @@ def condition_check_set(
     ``user`` now (``funding.change_valuechainproject``: coordinators). A second check of
     the same condition replaces the first; the history keeps both. ValidationError on
     "outcome" (not met / met), "note" (required when not met: say why), "condition"
-    (inactive)."""
-    require_permission(user, "funding.change_valuechainproject")
+    (inactive); :class:`~core.exceptions.OutOfScope` for a project outside the user's
+    change scope."""
+    require_permission(
+        user, "funding.change_valuechainproject", message=_("Your role can read this but not change it.")
+    )
+    _check_project_scope(user, project)
     if outcome not in CheckOutcome.values:
         raise ValidationError({"outcome": _("Outcome: choose met or not met.")})
     note = (note or "").strip()
@@ -245,7 +261,7 @@ def ocop_product_create(*, user, data: OcopInput, is_demo: bool = False) -> Ocop
     change scope: 404 outside, 403 for a read-only role). ValidationError keyed by
     field: 3 to 5 stars, a rating year from 2018 (the OCOP programme, QĐ 490/QĐ-TTg)
     up to this year, a commune-level unit, the rating decision."""
-    require_change(user, data.commune, "funding.add_ocopproduct")
+    require_unit(user, data.commune, permission="funding.add_ocopproduct")
     errors = {}
     for name, label in (
         ("name", _("Product")),

@@ -1,7 +1,7 @@
 """The cement reserve: the proposal for the coordinator's question, the check of the
 shares they enter, and the approval that records a reserve batch. The method itself is
 :mod:`funding.allocation` (pure); this module reads the candidates in the user's change
-scope (:func:`funding.selectors.cement.reserve_candidates`) and writes through
+scope (:func:`funding.selectors.reserve.reserve_candidates`) and writes through
 :func:`funding.services.cement.cement_batch_create`, in one transaction: nothing is saved when
 any check fails."""
 
@@ -14,19 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import require_permission
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit
 from core.formatting import decimal_text, tonnes_text
 from funding import allocation
+from funding.checks import ZERO, check_tonnes, check_year
 from funding.models import BatchKind, CementBatch
-from funding.selectors.cement import Level, reserve_candidates
-from funding.services.cement import (
-    ZERO,
-    cement_batch_create,
-    check_tonnes,
-    check_year,
-    require_permission,
-)
+from funding.selectors.cement import Level
+from funding.selectors.reserve import reserve_candidates
+from funding.services.cement import cement_batch_create
 
 
 def reserve_proposal(*, user, year: int, level: str, reserve: int, weights: allocation.Weights):
@@ -142,7 +139,9 @@ def reserve_approve(
     reserve batch with one allocation per unit with a share, the proposal and the
     approved shares in its ``basis``. Raises as :func:`reserve_proposal`,
     :func:`check_shares` and :func:`cement_batch_create`; nothing is saved then."""
-    require_permission(user, "funding.add_cementbatch")
+    require_permission(
+        user, "funding.add_cementbatch", message=_("Your role can read this but not change it.")
+    )
     units, proposal = reserve_proposal(user=user, year=year, level=level, reserve=reserve, weights=weights)
     checked = check_shares(proposal=proposal, units=units, shares=shares)
     weights_note = _(

@@ -13,20 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import permission_required
 from accounts.scope import unit_scope
 from communes.models import UnitLevel
 from core.formatting import date_text, decimal_text, vnd_text
 from core.forms import add_service_errors
-from funding.forms import (
-    DisbursementForm,
-    FundAllocationForm,
-    FundsFilterForm,
-    MilestoneForm,
-    default_year,
-)
-from funding.selectors.cement import allocated_sources, fund_holders, fund_years, funds_overview
+from funding.forms.fields import default_year
+from funding.forms.funds import DisbursementForm, FundAllocationForm, FundsFilterForm, MilestoneForm
+from funding.selectors.funds import allocated_sources, fund_holders, fund_years, funds_overview
 from funding.services.funds import disbursement_create, fund_allocation_create, milestone_set
-from funding.views.cement import posted_unit, require
+from funding.views.cement import posted_unit
 
 
 def _overview_context(request, *, milestone_form=None) -> dict:
@@ -52,11 +48,11 @@ def _overview_context(request, *, milestone_form=None) -> dict:
 
 @login_required
 @require_GET
+@permission_required("funding.view_fundallocation")
 def funds_overview_view(request):
     """Allocated and disbursed VND and the disbursement rate by unit and by source, for a
     year as of a day (default: today, or the year's last day for a past year), with the
     expected rate on that day and the units and pairs below it."""
-    require(request.user, "funding.view_fundallocation")
     return render(request, "funding/funds_overview.html", _overview_context(request))
 
 
@@ -72,9 +68,9 @@ def _fund_units(user):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("funding.add_fundallocation")
 def fund_allocation_create_view(request):
     """Record funds allocated to a unit for a year from a source (coordinators)."""
-    require(request.user, "funding.add_fundallocation")
     unit = posted_unit(request) if request.method == "POST" else None
     form = FundAllocationForm(
         request.POST or None, units=_fund_units(request.user), initial={"year": timezone.localdate().year}
@@ -108,10 +104,10 @@ def fund_allocation_create_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("funding.add_disbursement")
 def disbursement_create_view(request):
     """Report a disbursement (district officers for their district, coordinators). A
     disbursement beyond the allocation of its source is refused, saying what is left."""
-    require(request.user, "funding.add_disbursement")
     unit = posted_unit(request) if request.method == "POST" else None
     changeable = unit_scope(request.user, for_change=True)
     holders = fund_holders(units=changeable)
@@ -147,9 +143,9 @@ def disbursement_create_view(request):
 
 @login_required
 @require_POST
+@permission_required("funding.add_disbursementmilestone")
 def milestone_set_view(request):
     """Set the rate expected by a date (coordinators); the overview shows the error."""
-    require(request.user, "funding.add_disbursementmilestone")
     form = MilestoneForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import permission_required
 from accounts.scope import unit_scope
 from communes.models import UnitKind, UnitLevel
 from core.forms import add_service_errors
-from funding.forms import CheckForm, OcopFilterForm, OcopForm, ProjectForm
+from funding.forms.projects import CheckForm, OcopFilterForm, OcopForm, ProjectForm
 from funding.models import ProjectStatus, SupportCondition, ValueChainProject
 from funding.selectors.projects import (
     STARS,
@@ -32,7 +33,7 @@ from funding.services.projects import (
     project_create,
     project_update,
 )
-from funding.views.cement import posted_unit, require
+from funding.views.cement import posted_unit
 
 OCOP_PER_PAGE = 200
 
@@ -56,9 +57,9 @@ def _get(request, pk) -> tuple:
 
 @login_required
 @require_GET
+@permission_required("funding.view_valuechainproject")
 def project_list_view(request):
     """The value-chain projects in scope, with how many conditions each meets."""
-    require(request.user, "funding.view_valuechainproject")
     status = request.GET.get("status", "")
     if status not in ProjectStatus.values:
         status = ""
@@ -98,9 +99,9 @@ def _project_input(data) -> ProjectInput:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("funding.add_valuechainproject")
 def project_create_view(request):
     """Record a value-chain project (coordinators)."""
-    require(request.user, "funding.add_valuechainproject")
     form = ProjectForm(request.POST or None, communes=_communes(request.user))
     if request.method == "POST":
         if form.is_valid():
@@ -117,9 +118,9 @@ def project_create_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("funding.change_valuechainproject")
 def project_edit_view(request, pk: int):
     """Change a project: status, support approved, communes... (coordinators)."""
-    require(request.user, "funding.change_valuechainproject")
     project, _items, _history = _get(request, pk)
     form = ProjectForm(
         request.POST or None, communes=_communes(request.user), initial=ProjectForm.initial_from(project)
@@ -139,10 +140,10 @@ def project_edit_view(request, pk: int):
 
 @login_required
 @require_GET
+@permission_required("funding.view_valuechainproject")
 def project_detail_view(request, pk: int):
     """A project: what it links, its support, communes, OCOP products, and the checklist
     of support conditions with who checked each and when."""
-    require(request.user, "funding.view_valuechainproject")
     project, items, history = _get(request, pk)
     return render(
         request,
@@ -159,10 +160,10 @@ def project_detail_view(request, pk: int):
 
 @login_required
 @require_POST
+@permission_required("funding.change_valuechainproject")
 def project_check_view(request, pk: int, condition: int):
     """Record one condition's check on a project (coordinators); errors are shown as
     messages on the project's page."""
-    require(request.user, "funding.change_valuechainproject")
     project, _items, _history = _get(request, pk)
     condition_obj = get_object_or_404(SupportCondition, pk=condition)
     form = CheckForm(request.POST)
@@ -189,10 +190,10 @@ def project_check_view(request, pk: int, condition: int):
 
 @login_required
 @require_GET
+@permission_required("funding.view_ocopproduct")
 def ocop_list_view(request):
     """OCOP products in scope (optionally of a number of stars) and their counts by
     district and star."""
-    require(request.user, "funding.view_ocopproduct")
     visible = unit_scope(request.user)
     form = OcopFilterForm(request.GET)
     stars = form.cleaned_data.get("stars") if form.is_valid() else None
@@ -214,10 +215,10 @@ def ocop_list_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("funding.add_ocopproduct")
 def ocop_create_view(request):
     """Record an OCOP product of a commune in the change scope (district officers,
     coordinators)."""
-    require(request.user, "funding.add_ocopproduct")
     commune = posted_unit(request, "commune") if request.method == "POST" else None
     communes = (
         unit_scope(request.user, for_change=True)

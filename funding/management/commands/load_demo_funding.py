@@ -6,7 +6,7 @@ is off."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.services.demo import DemoPreconditionError, demo_funding_load
+from funding.services.demo.load import DemoPreconditionError, demo_funding_load
 
 
 class Command(BaseCommand):
