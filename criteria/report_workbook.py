@@ -1,7 +1,8 @@
-"""The Excel round trip of criteria reports: build a district's (or the province's)
-template and read a filled one back. Pure: plain data in, bytes or plain data out; no
-models and no queries (``criteria.selectors.reports`` builds the :class:`Layout` from the
-database, ``criteria.services.reports`` decides what the values change).
+"""The Excel round trip of criteria reports, first half: what a template holds (its
+:class:`Layout`) and how a district's (or the province's) template is built. Pure: plain
+data in, bytes out; no models and no queries (``criteria.selectors.reports`` builds the
+:class:`Layout` from the database; :mod:`criteria.report_reading` reads a filled template
+back; ``criteria.services.reports`` decides what the values change).
 
 **The template** has three sheets:
 
@@ -17,23 +18,15 @@ database, ``criteria.services.reports`` decides what the values change).
 * a very hidden metadata sheet: template version, criteria set, period, unit (code and
   id), the data sheet's name and a checksum of the structure (version, set and column
   keys), so a template made before a coordinator changed the set is refused.
-
-**Reading** (:func:`read_meta`, then :func:`read_rows`) refuses a file that is not one of
-our templates, an older template version or a changed structure
-(:class:`~criteria.spreadsheet.SpreadsheetRefused`), and reads each row into a
-:class:`RowValues` whose errors name sheet, row, column and commune. How cells are read
-(decimal commas, percents, Đạt in any spelling, formulas) is :mod:`criteria.spreadsheet`.
-A blank cell means "no change": the upload never erases a stored value (the web form does).
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.formats import date_format
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
@@ -42,20 +35,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.downloads import set_text
-from core.formatting import decimal_text
+from core.formatting import datetime_text
 from core.workbooks import BORDER, HEADER_FILL, workbook_bytes
-from criteria.spreadsheet import (
-    CellError,
-    SpreadsheetRefused,
-    header_map,
-    is_percent_format,
-    iter_rows,
-    located,
-    read_achieved,
-    read_number,
-    read_percent,
-    read_text,
-)
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "ntm_meta"
@@ -142,33 +123,6 @@ class Layout:
     @property
     def data_sheet(self) -> str:
         return _("Data")
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What the metadata sheet of an uploaded template says."""
-
-    version: str
-    criteria_set_code: str
-    period_code: str
-    unit_id: int | None
-    unit_code: str
-    data_sheet: str
-    checksum: str
-    versions: dict[int, int] = field(default_factory=dict)
-
-
-@dataclass
-class RowValues:
-    """One data row as read: ``values`` maps a column key to a Decimal (number, percent
-    0-100) or a bool (Đạt / Không đạt); blank cells are absent. ``errors`` are complete
-    sentences naming sheet, row, column and commune."""
-
-    row: int
-    code: str
-    name: str
-    values: dict[str, Decimal | bool] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
 
 
 # --- Building the template ----------------------------------------------------------------
@@ -266,7 +220,7 @@ def _write_instructions(sheet, layout: Layout, generated_at: datetime) -> None:
         _("Unit: %(unit)s. Period: %(period)s. Criteria set: %(set)s.")
         % {"unit": layout.unit_name, "period": layout.period_name, "set": layout.criteria_set_name},
         _("Template version %(version)s, made on %(when)s.")
-        % {"version": TEMPLATE_VERSION, "when": date_format(generated_at, "SHORT_DATETIME_FORMAT")},
+        % {"version": TEMPLATE_VERSION, "when": datetime_text(generated_at)},
         "",
         _("1. Fill in the sheet “%(sheet)s”: one row per commune, one column per indicator.")
         % {"sheet": layout.data_sheet},
@@ -314,7 +268,7 @@ def _write_meta(sheet, layout: Layout, versions: dict[int, int], generated_at: d
         ("generated_at", generated_at.isoformat()),
         *((f"{VERSION_KEY}{unit_id}", str(version)) for unit_id, version in sorted(versions.items())),
     ]
-    pairs.append(("signature", _signature(pairs)))
+    pairs.append(("signature", signature(pairs)))
     for row, (key, value) in enumerate(pairs, start=1):
         set_text(sheet.cell(row, 1), key)
         set_text(sheet.cell(row, 2), value)
@@ -322,176 +276,10 @@ def _write_meta(sheet, layout: Layout, versions: dict[int, int], generated_at: d
     sheet.protection.sheet = True
 
 
-def _signature(pairs: list[tuple[str, str]]) -> str:
+def signature(pairs: list[tuple[str, str]]) -> str:
     """An HMAC of the metadata with the portal's secret key: a template whose hidden sheet
     was edited (another period, unit or set typed in) is refused."""
     text = "\n".join(f"{key}={value}" for key, value in pairs)
+    # The salt names this module; keep it if the module moves, or every template already
+    # downloaded would be refused.
     return salted_hmac("criteria.report_workbook", text, algorithm="sha256").hexdigest()[:32]
-
-
-# --- Reading an upload ----------------------------------------------------------------------
-
-
-def not_a_template(filename: str) -> str:
-    return _(
-        "The file “%(name)s” is not a report template of the portal. Download the template for your "
-        "district and period from the page “Excel reports”, fill it in and upload it."
-    ) % {"name": filename}
-
-
-def read_meta(workbook, *, filename: str) -> Meta:
-    """The metadata of an uploaded template. Raises SpreadsheetRefused when the workbook
-    has no metadata sheet (not our template), was made for another template version, or
-    its metadata was edited (the signature does not match)."""
-    if META_SHEET not in workbook.sheetnames:
-        raise SpreadsheetRefused(not_a_template(filename))
-    pairs = []
-    for row in workbook[META_SHEET].iter_rows(min_row=1, max_col=2):
-        cells = [read_text(cell.value) for cell in row] + ["", ""]
-        if cells[0]:
-            pairs.append((cells[0], cells[1]))
-    found = dict(pairs)
-    if found.get("template_version") != TEMPLATE_VERSION:
-        raise SpreadsheetRefused(
-            _(
-                "The file “%(name)s” was made from template version %(found)s; the portal now reads version "
-                "%(version)s. Download a new template and copy your figures into it."
-            )
-            % {"name": filename, "found": found.get("template_version") or "?", "version": TEMPLATE_VERSION}
-        )
-    signed = [(key, value) for key, value in pairs if key != "signature"]
-    if not constant_time_compare(found.get("signature", ""), _signature(signed)):
-        raise SpreadsheetRefused(
-            _(
-                "The hidden information of the file “%(name)s” (its unit, period or criteria set) was changed, "
-                "so the file cannot be trusted. Download a new template and copy your figures into it."
-            )
-            % {"name": filename}
-        )
-    return Meta(
-        version=found["template_version"],
-        criteria_set_code=found.get("criteria_set", ""),
-        period_code=found.get("period", ""),
-        unit_id=int(found["unit_id"]) if found.get("unit_id", "").isdigit() else None,
-        unit_code=found.get("unit_code", ""),
-        data_sheet=found.get("data_sheet", ""),
-        checksum=found.get("checksum", ""),
-        versions={
-            int(key.removeprefix(VERSION_KEY)): int(value)
-            for key, value in pairs
-            if key.startswith(VERSION_KEY) and key.removeprefix(VERSION_KEY).isdigit() and value.isdigit()
-        },
-    )
-
-
-def read_rows(workbook, meta: Meta, layout: Layout, *, filename: str, max_rows: int) -> list[RowValues]:
-    """Every data row of the upload, read against ``layout`` (built from the database for
-    ``meta``'s set, period and unit). Raises SpreadsheetRefused when the structure is not
-    the layout's: another checksum (the set changed since the download), a missing data
-    sheet, or a value column whose header is not the expected indicator's."""
-    if meta.checksum != layout.checksum:
-        raise SpreadsheetRefused(
-            _(
-                "The file “%(name)s” was made before the criteria set “%(set)s” changed (or its columns were "
-                "changed). Download a new template and copy your figures into it."
-            )
-            % {"name": filename, "set": layout.criteria_set_name}
-        )
-    if meta.data_sheet not in workbook.sheetnames:
-        raise SpreadsheetRefused(
-            _("The file “%(name)s” has no sheet “%(sheet)s”; do not rename the template's sheets.")
-            % {"name": filename, "sheet": meta.data_sheet}
-        )
-    sheet = workbook[meta.data_sheet]
-    _check_headers(sheet, layout)
-    rows = []
-    for number, cells in iter_rows(sheet, header_rows=HEADER_ROWS, max_rows=max_rows):
-        rows.append(_read_row(sheet.title, number, cells, layout.columns))
-    return rows
-
-
-def _check_headers(sheet, layout: Layout) -> None:
-    headers = header_map(sheet, HEADER_ROWS)
-    problems = []
-    for index, column in enumerate(layout.columns):
-        number = FIRST_VALUE_COLUMN + index
-        found = headers.get(number, ("", ""))[-1]
-        if found != column.heading and not found.startswith(f"{column.indicator_code} "):
-            problems.append(
-                located(
-                    sheet.title,
-                    HEADER_ROWS,
-                    number,
-                    _("indicator %(code)s was expected here, but the header says “%(found)s”.")
-                    % {"code": column.indicator_code, "found": found or "—"},
-                )
-            )
-    extra = [number for number in headers if number >= FIRST_VALUE_COLUMN + len(layout.columns)]
-    if extra:
-        problems.append(
-            located(
-                sheet.title,
-                HEADER_ROWS,
-                extra[0],
-                _("this column is not in the template; columns must not be added or moved."),
-            )
-        )
-    if problems:
-        raise SpreadsheetRefused(" ".join(problems[:5]))
-
-
-def normalise_code(text: str) -> str:
-    """A GSO commune code as written: digits padded to five ("5443" -> "05443")."""
-    return text.zfill(COMMUNE_CODE_DIGITS) if text.isdigit() else text
-
-
-def _read_row(sheet: str, number: int, cells, columns: tuple[Column, ...]) -> RowValues:
-    by_position = {index: cell for index, cell in enumerate(cells, start=1)}
-    code = normalise_code(read_text(_value(by_position, CODE_COLUMN)))
-    name = read_text(_value(by_position, NAME_COLUMN))
-    row = RowValues(row=number, code=code, name=name)
-    who = name or code
-    if not code:
-        row.errors.append(
-            located(
-                sheet,
-                number,
-                CODE_COLUMN,
-                _("the commune code is empty (commune “%(name)s”).") % {"name": name},
-            )
-        )
-        return row
-    for index, column in enumerate(columns):
-        position = FIRST_VALUE_COLUMN + index
-        cell = by_position.get(position)
-        raw = None if cell is None else cell.value
-        try:
-            value = _read_cell(column.field, raw, None if cell is None else cell.number_format)
-        except CellError as error:
-            row.errors.append(located(sheet, number, position, f"{who}, {column.indicator_code}: {error}"))
-            continue
-        if value is not None:
-            row.values[column.key] = value
-    return row
-
-
-def _value(cells: dict, position: int):
-    cell = cells.get(position)
-    return None if cell is None else cell.value
-
-
-def _read_cell(kind: Field, raw, cell_format: str | None) -> Decimal | bool | None:
-    if kind.is_mark:
-        return read_achieved(raw)
-    if kind == Field.PERCENT:
-        return read_percent(raw, cell_is_percent_formatted=is_percent_format(cell_format))
-    return read_number(raw)
-
-
-def shown(value: Decimal | bool | None) -> str:
-    """A value as the preview shows it: Đạt / Không đạt, a localised number, or —."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return ACHIEVED_TEXT[value]
-    return decimal_text(value)

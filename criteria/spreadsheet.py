@@ -27,13 +27,14 @@ from decimal import Decimal
 from io import BytesIO
 
 import openpyxl
-from django.utils.formats import localize, number_format
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.functions import iterparse
 
+from core.formatting import decimal_text
 from core.numbers import NumberFormatError, parse_decimal, trim_decimal
 from core.text import clean, fold
 
@@ -112,9 +113,9 @@ def open_workbook(
     if not data:
         raise SpreadsheetRefused(_("The file “%(name)s” is empty.") % name)
     if len(data) > max_bytes:
-        limit = trim_decimal(Decimal(max_bytes) / MB)
+        limit = decimal_text(Decimal(max_bytes) / MB, grouping=False)
         raise SpreadsheetRefused(
-            _("The file “%(name)s” is larger than %(limit)s MB.") % {**name, "limit": number_format(limit)}
+            _("The file “%(name)s” is larger than %(limit)s MB.") % {**name, "limit": limit}
         )
     if data.startswith(OLE2_MAGIC):
         if _ENCRYPTION_INFO in data:
@@ -380,7 +381,7 @@ def _blank(value) -> bool:
 
 
 def _count(number: int) -> str:
-    return number_format(number, force_grouping=True)
+    return decimal_text(number)
 
 
 ECHO_LIMIT = 60
@@ -400,4 +401,6 @@ def _show(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         value = value.date()
+    # Django's localisation of whatever openpyxl read (a number as stored, a date, a time):
+    # the uploader's own cell, quoted back, not a figure of the portal's.
     return localize(value)

@@ -10,11 +10,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitLevel
+from core.forms import DATE_INPUTS
 from core.numbers import NumberFormatError, parse_decimal
 from criteria.models import Comparison
 from criteria.selectors.catalogue import departments
-
-DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class IndicatorTargetForm(forms.Form):

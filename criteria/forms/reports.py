@@ -2,9 +2,9 @@
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import date_text
 from core.text import vi_sort_key
 from criteria.forms.overview import UNKNOWN_CODE, PeriodChoiceField, SetChoiceField
 from criteria.models import CriteriaSet, ReportingPeriod
@@ -34,7 +34,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         if obj.valid_until:
             return _("%(name)s (until %(day)s)") % {
                 "name": obj.name,
-                "day": date_format(obj.valid_until, "SHORT_DATE_FORMAT"),
+                "day": date_text(obj.valid_until),
             }
         return obj.name
 
@@ -108,7 +108,7 @@ def _in_force_during(criteria_set: CriteriaSet, period: ReportingPeriod) -> bool
 
 
 def _day(day) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT") if day else "…"
+    return date_text(day) if day else "…"
 
 
 class UploadForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Read queries of the criteria app: the province overview and the recognition re-check.
+"""Read queries of the province overview: the figures of one period under one criteria
+set, and the period and set a page shows by default.
 
 Like ``communes.selectors`` these take the units the caller may see as a queryset
 (``visible = accounts.scope.unit_scope(user)``), never the user, so a dashboard, an
@@ -9,12 +10,11 @@ aggregates are computed in the database or from a fixed set of querysets, never 
 query per commune (``tests/criteria/test_overview.py`` counts them).
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Agency
 from communes.models import AdministrativeUnit, UnitLevel
@@ -25,16 +25,10 @@ from criteria.models import (
     CriteriaSet,
     Criterion,
     CriterionResult,
-    Indicator,
-    IndicatorValue,
     Recognition,
     RecognitionLevel,
     ReportingPeriod,
 )
-
-# The set of the recognitions the re-check page looks at first: the 2010-2015 set of
-# QĐ 491/QĐ-TTg, under which the communes of notice 58/TB-UBND were recognised in 2014-2016.
-RECHECK_OLDER_SET_CODE = "qd-491-2009"
 
 # The bands the province reports (NTM_FACTS §4): "under 10" for 2016-2020, "under 15"
 # for 2021-2025.
@@ -173,7 +167,7 @@ def approved_assessments(
     )
 
 
-def _district_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+def district_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
     """The district a commune lies in, or None when it is directly under the province."""
     parent = unit.parent
     return parent if parent is not None and parent.level == UnitLevel.DISTRICT else None
@@ -244,13 +238,13 @@ def province_overview(
     by_district: dict[int | None, list[Assessment]] = defaultdict(list)
     district_units: dict[int | None, AdministrativeUnit | None] = {None: None}
     for assessment in assessments:
-        district = _district_of(assessment.commune)
+        district = district_of(assessment.commune)
         key = district.pk if district else None
         by_district[key].append(assessment)
         district_units[key] = district
     recognised_by_district: Counter[int | None] = Counter()
     for unit in recognised_units.values():
-        district = _district_of(unit)
+        district = district_of(unit)
         key = district.pk if district else None
         recognised_by_district[key] += 1
         district_units.setdefault(key, district)
@@ -308,99 +302,6 @@ def province_overview(
     )
 
 
-@dataclass(frozen=True)
-class RecheckRow:
-    """A commune recognised under an older set, against its approved assessment under
-    a newer set: ``assessment`` is None when there is no approved assessment yet;
-    ``unmet`` are the newer set's criteria it does not meet."""
-
-    recognition: Recognition
-    assessment: Assessment | None
-    unmet: tuple[Criterion, ...]
-
-    @property
-    def commune(self) -> AdministrativeUnit:
-        return self.recognition.unit
-
-    @property
-    def meets_newer_set(self) -> bool:
-        return self.assessment is not None and self.assessment.meets_standard and not self.unmet
-
-
-def recognition_recheck(
-    *,
-    visible: QuerySet[AdministrativeUnit],
-    older_set: CriteriaSet,
-    newer_set: CriteriaSet,
-    period: ReportingPeriod,
-    recognised_from: int | None = None,
-    recognised_until: int | None = None,
-) -> list[RecheckRow]:
-    """The communes of ``visible`` recognised at the NTM standard under ``older_set``
-    (decision year from ``recognised_from`` to ``recognised_until``, both inclusive,
-    either optional), each with its approved assessment of ``period`` under ``newer_set``
-    and the criteria of that assessment that are not met. Notice 58/TB-UBND asks this of
-    the communes recognised in 2014-2016 against the 2017-2020 set. Ordered by decision
-    date, then commune name. Three queries.
-    """
-    recognitions = Recognition.objects.filter(
-        level=RecognitionLevel.STANDARD, criteria_set=older_set, unit__in=visible.assessed()
-    )
-    if recognised_from is not None:
-        recognitions = recognitions.filter(decision_date__gte=datetime.date(recognised_from, 1, 1))
-    if recognised_until is not None:
-        recognitions = recognitions.filter(decision_date__lte=datetime.date(recognised_until, 12, 31))
-    recognitions = list(recognitions.select_related("unit__parent").order_by("decision_date", "unit__name"))
-    unit_ids = [r.unit_id for r in recognitions]
-    assessed_qs = Assessment.objects.filter(
-        status=AssessmentStatus.APPROVED, period=period, criteria_set=newer_set, commune_id__in=unit_ids
-    )
-    assessments = {a.commune_id: a for a in assessed_qs}
-    unmet: dict[int, list[Criterion]] = defaultdict(list)
-    for result in (
-        CriterionResult.objects.filter(assessment__in=assessed_qs, met=False)
-        .select_related("criterion")
-        .order_by("criterion__number")
-    ):
-        unmet[result.assessment_id].append(result.criterion)
-    rows = []
-    for recognition in recognitions:
-        assessment = assessments.get(recognition.unit_id)
-        rows.append(
-            RecheckRow(
-                recognition=recognition,
-                assessment=assessment,
-                unmet=tuple(unmet.get(assessment.pk, ())) if assessment else (),
-            )
-        )
-    return rows
-
-
-def default_recheck_older_set(
-    *, visible: QuerySet[AdministrativeUnit], newer_set: CriteriaSet | None
-) -> CriteriaSet | None:
-    """The set whose recognitions the re-check page shows by default: ``qd-491-2009`` when
-    some xã of ``visible`` was recognised at the NTM standard under it; else the oldest set
-    (by the day it took effect, then its decision date, then its first recognition) under
-    which some xã of ``visible`` was so recognised. Never ``newer_set``; None when no other
-    set has such a recognition. One query."""
-    sets = CriteriaSet.objects.filter(
-        recognitions__level=RecognitionLevel.STANDARD, recognitions__unit__in=visible.assessed()
-    )
-    if newer_set is not None:
-        sets = sets.exclude(pk=newer_set.pk)
-    candidates = list(
-        sets.annotate(first_recognition=Min("recognitions__decision_date")).order_by(
-            F("effective_from").asc(nulls_last=True),
-            F("decision_date").asc(nulls_last=True),
-            "first_recognition",
-            "code",
-        )
-    )
-    preferred = [s for s in candidates if s.code == RECHECK_OLDER_SET_CODE]
-    return (preferred or candidates or [None])[0]
-
-
 def default_period(*, visible: QuerySet[AdministrativeUnit]) -> ReportingPeriod | None:
     """The latest period with an approved assessment in scope; else the latest period."""
     return (
@@ -441,121 +342,3 @@ def default_criteria_set(
             return used
     sets = CriteriaSet.objects.order_by("-effective_from", "code")
     return sets.filter(level="standard").first() or sets.first()
-
-
-def recognitions_in_scope(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[Recognition]:
-    """The recognitions of units in ``visible``, newest decision first."""
-    return (
-        Recognition.objects.filter(unit__in=visible)
-        .select_related("unit__parent", "criteria_set")
-        .order_by("-decision_date", "unit__name")
-    )
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One assessment of an export: ``criteria`` maps a criterion's pk to whether it is
-    met (criteria without a stored result are absent); ``values`` maps an indicator's pk
-    to its stored :class:`IndicatorValue` (absent when nothing was ever entered; empty
-    when the export was read ``with_values=False``)."""
-
-    assessment: Assessment
-    criteria: dict[int, bool]
-    values: dict[int, IndicatorValue]
-
-    @property
-    def commune(self) -> AdministrativeUnit:
-        return self.assessment.commune
-
-    @property
-    def district(self) -> AdministrativeUnit | None:
-        """The commune's district, or None when it lies directly under the province."""
-        return _district_of(self.assessment.commune)
-
-
-@dataclass(frozen=True)
-class AssessmentExport:
-    """The assessments of one period under one set in a scope, ready to be written out.
-
-    ``criteria`` are the set's criteria by number (department loaded); ``indicators``
-    the set's indicators by criterion number, position and code (criterion loaded);
-    ``rows`` one per assessment (so one per commune), ordered by district code (communes
-    directly under the province last), then commune code and name. ``has_demo`` is True
-    when any row is illustrative demo data.
-    """
-
-    period: ReportingPeriod
-    criteria_set: CriteriaSet
-    criteria: tuple[Criterion, ...]
-    indicators: tuple[Indicator, ...]
-    rows: tuple[ExportRow, ...]
-    approved_only: bool
-
-    @property
-    def has_demo(self) -> bool:
-        return any(row.assessment.is_demo for row in self.rows)
-
-
-def assessment_export(
-    *,
-    visible: QuerySet[AdministrativeUnit],
-    period: ReportingPeriod,
-    criteria_set: CriteriaSet,
-    approved_only: bool,
-    with_values: bool = True,
-) -> AssessmentExport:
-    """The assessments of ``period`` under ``criteria_set`` of the rural communes (xã) in
-    ``visible``, with their criterion results and (``with_values``) indicator values.
-
-    ``approved_only=True`` takes exactly the assessments :func:`province_overview` counts
-    (:func:`approved_assessments`), so an export's commune rows add up to its figures;
-    ``approved_only=False`` takes every status (draft, submitted, returned, approved):
-    the full values export, whose status column says which figures are official yet.
-    Five queries (four without values), whatever the number of communes.
-    """
-    if approved_only:
-        assessed_qs = approved_assessments(visible=visible, period=period, criteria_set=criteria_set)
-    else:
-        assessed_qs = Assessment.objects.filter(
-            period=period, criteria_set=criteria_set, commune__in=visible.assessed()
-        )
-    # 1: the assessments with their commune and its parent; 2: the criteria; 3: the indicators.
-    assessments = list(assessed_qs.select_related("commune__parent"))
-    criteria = tuple(criteria_set.criteria.select_related("responsible_agency").order_by("number"))
-    indicators = tuple(
-        Indicator.objects.filter(criterion__criteria_set=criteria_set)
-        .select_related("criterion")
-        .order_by("criterion__number", "position", "code")
-    )
-    # 4: every criterion result; 5: every indicator value of those assessments.
-    results: dict[int, dict[int, bool]] = defaultdict(dict)
-    for assessment_id, criterion_id, met in CriterionResult.objects.filter(
-        assessment__in=assessed_qs
-    ).values_list("assessment_id", "criterion_id", "met"):
-        results[assessment_id][criterion_id] = met
-    values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-    if with_values:
-        for value in IndicatorValue.objects.filter(assessment__in=assessed_qs):
-            values[value.assessment_id][value.indicator_id] = value
-
-    def order(assessment: Assessment):
-        district = _district_of(assessment.commune)
-        return (
-            district is None,
-            district.code if district else "",
-            assessment.commune.code,
-            fold(assessment.commune.name),
-        )
-
-    rows = tuple(
-        ExportRow(assessment=a, criteria=results.get(a.pk, {}), values=values.get(a.pk, {}))
-        for a in sorted(assessments, key=order)
-    )
-    return AssessmentExport(
-        period=period,
-        criteria_set=criteria_set,
-        criteria=criteria,
-        indicators=indicators,
-        rows=rows,
-        approved_only=approved_only,
-    )

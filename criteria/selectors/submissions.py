@@ -1,10 +1,13 @@
-"""Read queries on the criteria app's reporting, for the reminder job (issue 5, point 5):
-districts whose communes' assessments are not submitted before a period's submission
-deadline, and assessments waiting on the coordinators.
+"""Read queries on the submission of assessments, which the reminder job of the
+directives app reads (issue 5, point 5): the periods whose submission deadline comes
+within some days, the districts whose communes' assessments are not submitted by then,
+and the assessments waiting on the coordinators.
 
-The directives app does not link to the criteria app through its models (beyond a
-task's optional criterion); it only reads ``ReportingPeriod`` and ``Assessment`` here,
-read-only, so that a change there touches one module of ours.
+This is the criteria app's own selector module. The directives app may import only
+``criteria.selectors`` (the one declared arrow between the domains, enforced by
+import-linter in ``pyproject.toml``), never ``criteria.models``: what it needs of the
+assessments' state is read here, so that a change of the criteria models touches this
+module, not directives.
 """
 
 import datetime

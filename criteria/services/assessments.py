@@ -1,7 +1,8 @@
 """Writes to assessments: create, change values, move through the workflow, comment.
 
 Every function is keyword-only and owns its transaction. Each one checks, in order:
-the unit lies in the acting user's scope (else :class:`OutOfScope`, a 404), the workflow
+the unit lies in the acting user's scope (else :class:`core.exceptions.OutOfScope`, a
+404), the workflow
 table allows the action (else :class:`WorkflowRefused` saying why and who can act),
 the caller's ``version`` is current (else :class:`StaleAssessment` saying what changed
 meanwhile). Derived fields are recomputed by :mod:`criteria.evaluation` on every change;
@@ -14,15 +15,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Notification
-from accounts.roles import Role, is_coordinator, user_roles
+from accounts.roles import Role, has_role, is_coordinator, user_roles
 from accounts.scope import unit_scope
+from communes.scope import require_unit
+from core.exceptions import OutOfScope
+from core.formatting import date_text
 from criteria import evaluation
 from criteria.models import (
     Assessment,
@@ -37,9 +40,8 @@ from criteria.models import (
 )
 from criteria.workflow import NEEDS_REASON, TARGET_STATE, Action, allowed_actions
 
-
-class OutOfScope(Http404):
-    """The assessment or commune lies outside the user's scope (answered as 404)."""
+# The roles that open assessments and upload Excel criteria reports.
+STARTING_ROLES = (Role.COORDINATOR, Role.DISTRICT_OFFICER)
 
 
 class WorkflowRefused(ValidationError):
@@ -186,8 +188,9 @@ def _save(assessment: Assessment, user, fields: list[str]) -> None:
 
 
 def starts_assessments(user) -> bool:
-    """Whether ``user``'s role opens assessments: a district officer or a coordinator."""
-    return bool({Role.COORDINATOR, Role.DISTRICT_OFFICER} & user_roles(user))
+    """Whether ``user``'s role opens assessments: a district officer or a coordinator
+    (:data:`STARTING_ROLES`)."""
+    return has_role(user, *STARTING_ROLES)
 
 
 def may_start_assessment(user, commune) -> bool:
@@ -202,7 +205,7 @@ def period_lock_refusal(user, period: ReportingPeriod) -> str | None:
     if period.is_locked_on(timezone.localdate()) and not is_coordinator(user):
         return _(
             "The period was locked on %(day)s: only a provincial coordinator can change this assessment."
-        ) % {"day": formats.date_format(period.lock_date, "SHORT_DATE_FORMAT")}
+        ) % {"day": date_text(period.lock_date)}
     return None
 
 
@@ -225,11 +228,11 @@ def incomplete_set_refusal(criteria_set) -> str | None:
 @transaction.atomic
 def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -> Assessment:
     """Open a draft assessment of ``commune`` for ``period`` under ``criteria_set``, with
-    one empty value per indicator. Raises :class:`OutOfScope` outside the user's change
-    scope, ValidationError when the unit is not a xã in force during the period, when the
-    role may not start one (leader, API client, department), or when one exists already."""
-    if not unit_scope(user, for_change=True).filter(pk=commune.pk).exists():
-        raise OutOfScope
+    one empty value per indicator. Raises :class:`~core.exceptions.OutOfScope` outside the
+    user's change scope (:func:`communes.scope.require_unit`), ValidationError when the unit
+    is not a xã in force during the period, when the role may not start one (leader, API
+    client, department), or when one exists already."""
+    require_unit(user, commune)
     if not may_start_assessment(user, commune):
         raise WorkflowRefused(_("Only district officers and provincial coordinators start assessments."))
     if refusal := period_lock_refusal(user, period):
@@ -291,7 +294,7 @@ def assessment_update_values(
 ) -> Assessment:
     """Store the values (by indicator id) that differ from what is stored, then recompute.
 
-    Raises :class:`OutOfScope`, :class:`WorkflowRefused` (not editable now, with why),
+    Raises :class:`~core.exceptions.OutOfScope`, :class:`WorkflowRefused` (not editable now, with why),
     ValidationError keyed ``"indicator-<id>"`` naming the indicator (nothing is saved if
     any value is invalid), and :class:`StaleAssessment` if ``version`` is not current.
     """

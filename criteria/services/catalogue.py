@@ -1,7 +1,10 @@
 """Writes of the criteria catalogue: indicator targets, responsible departments, provincial
 copies of a set, reporting periods.
 
-Every function is keyword-only and runs in one transaction. Bad input raises
+Every function is keyword-only and runs in one transaction. The catalogue is changed by
+provincial coordinators only: every write that a page reaches takes the acting ``user``
+and raises ``PermissionDenied`` (403) for anyone else (:func:`accounts.roles.require_role`);
+:func:`periods_ensure` is run by management commands, with no acting user. Bad input raises
 :class:`django.core.exceptions.ValidationError` with a dict keyed by the field at fault,
 so a form can show the message next to that field. History is recorded by
 simple_history on every save (the request's user through its middleware).
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency, AgencyKind
+from accounts.roles import Role, require_role
 from communes.models import AdministrativeUnit, UnitLevel
 from core.formatting import date_text
 from core.text import clean
@@ -50,7 +54,7 @@ COPY_NAME_MIN_LENGTH = 5
 
 @transaction.atomic
 def indicator_set_target(
-    *, indicator: Indicator, target: Decimal | None, comparison: str | None = None
+    *, user, indicator: Indicator, target: Decimal | None, comparison: str | None = None
 ) -> Indicator:
     """Set (or, with ``target=None``, clear) the target of a numeric indicator, and
     optionally its comparison (">=", "<=" or "="); the indicator's verification becomes
@@ -60,10 +64,12 @@ def indicator_set_target(
     in ``indicator.unit`` (e.g. triệu đồng/người/năm). An indicator without a target is
     judged by the appraiser's Đạt / Không đạt (:mod:`criteria.evaluation`).
 
-    Raises ValidationError on "target" for a Đạt / Không đạt indicator, a negative value,
-    a percent over 100, more than 2 decimals or a value too large to store; on
-    "comparison" for anything but ">=", "<=", "=".
+    Raises PermissionDenied unless ``user`` is a provincial coordinator; ValidationError
+    on "target" for a Đạt / Không đạt indicator, a negative value, a percent over 100, more
+    than 2 decimals or a value too large to store; on "comparison" for anything but ">=",
+    "<=", "=".
     """
+    require_role(user, Role.COORDINATOR)
     if indicator.measure_type == MeasureType.BOOLEAN or indicator.comparison == Comparison.ACHIEVED:
         raise ValidationError(
             {"target": _("This indicator is judged Đạt / Không đạt: it has no numeric target.")}
@@ -90,11 +96,13 @@ def indicator_set_target(
 
 
 @transaction.atomic
-def criterion_set_responsible_agency(*, criterion: Criterion, agency: Agency) -> Criterion:
+def criterion_set_responsible_agency(*, user, criterion: Criterion, agency: Agency) -> Criterion:
     """Make ``agency`` the provincial department (sở, ngành) that answers for ``criterion``.
 
-    Raises ValidationError on "agency" when the agency is not an active department.
+    Raises PermissionDenied unless ``user`` is a provincial coordinator; ValidationError on
+    "agency" when the agency is not an active department.
     """
+    require_role(user, Role.COORDINATOR)
     if agency.kind != AgencyKind.PROVINCIAL_DEPARTMENT or not agency.is_active:
         raise ValidationError({"agency": _("Choose an active provincial department (sở, ngành).")})
     criterion.responsible_agency = agency
@@ -105,6 +113,7 @@ def criterion_set_responsible_agency(*, criterion: Criterion, agency: Agency) ->
 @transaction.atomic
 def criteria_set_copy(
     *,
+    user,
     source: CriteriaSet,
     code: str,
     name: str,
@@ -120,10 +129,12 @@ def criteria_set_copy(
     ``decision`` / ``decision_date`` are the province's own act. Changing the copy never
     changes ``source``.
 
-    Raises ValidationError on "code" (not a slug, or already used), "name" (empty, or
-    shorter than :data:`COPY_NAME_MIN_LENGTH` characters), "province" (not a
-    province-level unit) or "decision_date" (after today).
+    Raises PermissionDenied unless ``user`` is a provincial coordinator; ValidationError
+    on "code" (not a slug, or already used), "name" (empty, or shorter than
+    :data:`COPY_NAME_MIN_LENGTH` characters), "province" (not a province-level unit) or
+    "decision_date" (after today).
     """
+    require_role(user, Role.COORDINATOR)
     code = clean(code).lower()
     name = clean(name)
     errors = {}

@@ -1,7 +1,7 @@
 """Writes on recognitions (công nhận): a commune or hamlet recognised at a level by a
 decision. Communes are recognised by the provincial chairman, model hamlets by the
-district committee (NTM_FACTS §3); the views let only a provincial coordinator record
-either, inside their scope."""
+district committee (NTM_FACTS §3); in the portal a provincial coordinator records
+either, for a unit inside their change scope, and the service checks both."""
 
 import datetime
 
@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, require_role
 from communes.models import AdministrativeUnit, UnitLevel
+from communes.scope import require_unit
 from core.formatting import date_text
 from core.text import clean
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel
@@ -22,6 +24,7 @@ COMMUNE_LEVELS = frozenset({RecognitionLevel.STANDARD, RecognitionLevel.ADVANCED
 @transaction.atomic
 def recognition_create(
     *,
+    user,
     unit: AdministrativeUnit,
     level: str,
     criteria_set: CriteriaSet,
@@ -32,13 +35,18 @@ def recognition_create(
     """Record that ``unit`` was recognised at ``level`` under ``criteria_set`` by decision
     ``decision_number`` of ``decision_date``.
 
-    Raises :class:`ValidationError` with messages keyed by field: a commune level for a
-    unit that is not a rural commune (xã), a model hamlet for a unit that is not a hamlet,
-    an unknown level, an empty decision number, a decision date in the future, before the
-    set was issued (its ``decision_date``, when known), after the set ceased to apply (its
-    ``effective_until``, when known) or on a day the unit was not in force, and a second
-    recognition of the same unit at the same level under the same set.
+    Raises ``PermissionDenied`` unless ``user`` is a provincial coordinator,
+    :class:`~core.exceptions.OutOfScope` when ``unit`` lies outside their change scope
+    (:func:`communes.scope.require_unit`), and :class:`ValidationError` with messages
+    keyed by field: a commune level for a unit that is not a rural commune (xã), a model
+    hamlet for a unit that is not a hamlet, an unknown level, an empty decision number, a
+    decision date in the future, before the set was issued (its ``decision_date``, when
+    known), after the set ceased to apply (its ``effective_until``, when known) or on a
+    day the unit was not in force, and a second recognition of the same unit at the same
+    level under the same set.
     """
+    require_role(user, Role.COORDINATOR)
+    require_unit(user, unit)
     decision_number = clean(decision_number or "")
     signer = clean(signer or "")
     errors: dict[str, list] = {}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
 from communes.scope import get_unit_or_404
+from core.exceptions import OutOfScope
 from criteria import evaluation
 from criteria.forms.assessments import (
     AssessmentCreateForm,
@@ -47,10 +48,12 @@ from criteria.workflow import Action
 
 
 def _get(request, pk) -> Assessment:
+    """The assessment ``pk`` if its commune lies in the user's scope;
+    :class:`~core.exceptions.OutOfScope` (404) otherwise."""
     try:
         return assessment_in_scope(visible=unit_scope(request.user), pk=pk)
     except (Assessment.DoesNotExist, ValueError):
-        raise Http404 from None
+        raise OutOfScope from None
 
 
 def _messages_from(request, error: ValidationError) -> None:

@@ -10,18 +10,18 @@ selector, and answers; under htmx it answers with the partial it replaces.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import coordinator_required
 from accounts.roles import is_coordinator
 from communes.models import UnitLevel
+from core.formatting import decimal_text
 from core.forms import add_service_errors
-from core.numbers import trim_decimal
 from criteria.forms.catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
 from criteria.models import Comparison
 from criteria.selectors.catalogue import (
@@ -41,11 +41,6 @@ from criteria.services.catalogue import (
 )
 
 TEMPLATE_DIR = "criteria/catalogue/"
-
-
-def _require_coordinator(user) -> None:
-    if not is_coordinator(user):
-        raise PermissionDenied
 
 
 def _found(getter, key):
@@ -86,22 +81,22 @@ def criteria_set_detail(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@coordinator_required
 def indicator_target(request, pk: int):
     """A coordinator sets or clears a numeric indicator's target (and comparison).
     Under htmx, GET answers the form row and a successful POST the updated indicator row;
     otherwise a full page, and a redirect to the set after saving."""
-    _require_coordinator(request.user)
     indicator = _found(indicator_for_change, pk)
     criteria_set = indicator.criterion.criteria_set
-    target = trim_decimal(indicator.target)
     initial = {
         "comparison": indicator.comparison,
-        "target": formats.number_format(target) if target is not None else "",
+        "target": decimal_text(indicator.target, grouping=False),
     }
     form = IndicatorTargetForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             indicator_set_target(
+                user=request.user,
                 indicator=indicator,
                 target=form.cleaned_data["target"],
                 comparison=form.cleaned_data["comparison"],
@@ -128,10 +123,10 @@ def indicator_target(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@coordinator_required
 def criteria_set_copy_view(request, code: str):
     """A coordinator copies a set into a provincial variant (criteria, indicators with
     their targets, commune groups) and lands on the new set's page."""
-    _require_coordinator(request.user)
     source = _found(criteria_set_by_code, code)
     form = CriteriaSetCopyForm(
         request.POST if request.method == "POST" else None,
@@ -139,7 +134,7 @@ def criteria_set_copy_view(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            copy = criteria_set_copy(source=source, **form.cleaned_data)
+            copy = criteria_set_copy(user=request.user, source=source, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -156,20 +151,22 @@ def _default_province(user):
     return None
 
 
+# The role is checked before the method, so that anyone else gets 403 on GET as on POST.
 @login_required
+@coordinator_required
+@require_POST
 def criterion_agency(request, pk: int):
     """A coordinator makes a department responsible for a criterion (POST only). Under
     htmx the answer is the criterion's department block; otherwise a redirect to the set
     with a message."""
-    _require_coordinator(request.user)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     criterion = _found(criterion_for_change, pk)
     form = CriterionAgencyForm(request.POST)
     error = ""
     if form.is_valid():
         try:
-            criterion_set_responsible_agency(criterion=criterion, agency=form.cleaned_data["agency"])
+            criterion_set_responsible_agency(
+                user=request.user, criterion=criterion, agency=form.cleaned_data["agency"]
+            )
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:

@@ -18,14 +18,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.scope import unit_scope
 from core.downloads import CSV, XLSX, attachment
-from criteria import exports
+from criteria.exports.summary import summary_filename, summary_workbook
+from criteria.exports.values import values_csv, values_filename, values_workbook
 from criteria.forms.overview import OverviewFilterForm
-from criteria.selectors.overview import (
-    assessment_export,
-    default_criteria_set,
-    default_period,
-    province_overview,
-)
+from criteria.selectors.exports import assessment_export
+from criteria.selectors.overview import default_criteria_set, default_period, province_overview
 
 
 def _scope_name(user) -> str:
@@ -65,10 +62,10 @@ def export_summary(request):
     communes = assessment_export(
         visible=visible, period=period, criteria_set=criteria_set, approved_only=True, with_values=False
     )
-    data = exports.summary_workbook(
+    data = summary_workbook(
         overview, communes, scope_name=_scope_name(request.user), generated_on=timezone.localdate()
     )
-    return attachment(data, filename=exports.summary_filename(period), content_type=XLSX)
+    return attachment(data, filename=summary_filename(period), content_type=XLSX)
 
 
 def _values(request):
@@ -90,10 +87,8 @@ def export_values(request):
     export, answer = _values(request)
     if answer is not None:
         return answer
-    data = exports.values_workbook(
-        export, scope_name=_scope_name(request.user), generated_on=timezone.localdate()
-    )
-    return attachment(data, filename=exports.values_filename(export.period, "xlsx"), content_type=XLSX)
+    data = values_workbook(export, scope_name=_scope_name(request.user), generated_on=timezone.localdate())
+    return attachment(data, filename=values_filename(export.period, "xlsx"), content_type=XLSX)
 
 
 @login_required
@@ -104,6 +99,4 @@ def export_values_csv(request):
     export, answer = _values(request)
     if answer is not None:
         return answer
-    return attachment(
-        exports.values_csv(export), filename=exports.values_filename(export.period, "csv"), content_type=CSV
-    )
+    return attachment(values_csv(export), filename=values_filename(export.period, "csv"), content_type=CSV)

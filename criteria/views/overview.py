@@ -9,23 +9,22 @@ shows the default instead.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.decorators import coordinator_required
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
 from core.formatting import date_text
 from core.forms import add_service_errors
 from criteria.forms.overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
-from criteria.selectors.overview import (
-    default_criteria_set,
-    default_period,
+from criteria.selectors.overview import default_criteria_set, default_period, province_overview
+from criteria.selectors.recognitions import (
     default_recheck_older_set,
-    province_overview,
     recognition_recheck,
     recognitions_in_scope,
 )
@@ -163,14 +162,13 @@ def recognition_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@coordinator_required
 def recognition_create_view(request):
     """Record a recognition decision (provincial coordinator only; others 403)."""
-    if not is_coordinator(request.user):
-        raise PermissionDenied
     form = RecognitionForm(request.POST or None, units=unit_scope(request.user, for_change=True))
     if request.method == "POST" and form.is_valid():
         try:
-            recognition = recognition_create(**form.cleaned_data)
+            recognition = recognition_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

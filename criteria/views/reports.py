@@ -5,15 +5,16 @@ A refused file answers 400 with the reason on the page, never 500."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts.decorators import role_required
 from accounts.scope import unit_scope
 from core.downloads import XLSX, attachment
+from core.exceptions import OutOfScope
 from criteria.forms.reports import TemplateForm, UploadForm
 from criteria.models import ReportUpload, UploadStatus
 from criteria.selectors.overview import default_criteria_set, default_period
@@ -24,18 +25,11 @@ from criteria.selectors.reports import (
     template_units,
     upload_readout,
 )
-from criteria.services.assessments import starts_assessments
-from criteria.services.reports import upload_cancel, upload_confirm, upload_receive
+from criteria.services.assessments import STARTING_ROLES
+from criteria.services.reports import REPORTERS_ONLY, upload_cancel, upload_confirm, upload_receive
 from criteria.spreadsheet import MAX_BYTES, SpreadsheetRefused
 
 RECENT_UPLOADS = 20
-
-
-def _require_reporter(request) -> None:
-    if not starts_assessments(request.user):
-        raise PermissionDenied(
-            _("Only district officers and provincial coordinators upload criteria reports.")
-        )
 
 
 def _page(request, *, template_form=None, upload_form=None, refusal=None, status=200):
@@ -70,17 +64,17 @@ def _initial(user, units) -> dict:
 
 @login_required
 @require_GET
+@role_required(*STARTING_ROLES, message=REPORTERS_ONLY)
 def report_index(request):
     """The page: template download form, upload form, the user's recent uploads."""
-    _require_reporter(request)
     return _page(request)
 
 
 @login_required
 @require_GET
+@role_required(*STARTING_ROLES, message=REPORTERS_ONLY)
 def report_template_view(request):
     """Download the template of a district (or the province), period and set."""
-    _require_reporter(request)
     units = template_units(changeable=unit_scope(request.user, for_change=True))
     form = TemplateForm(request.GET, user=request.user, units=units)
     if not form.is_valid():
@@ -95,10 +89,10 @@ def report_template_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@role_required(*STARTING_ROLES, message=REPORTERS_ONLY)
 def report_upload_view(request):
     """Receive a filled template and show its preview; a refused file answers 400. A GET
     (the language switch or a reload after a refusal) goes back to the reports page."""
-    _require_reporter(request)
     if request.method == "GET":
         return redirect("report-index")
     form = UploadForm(request.POST, request.FILES)
@@ -114,10 +108,12 @@ def report_upload_view(request):
 
 
 def _own_upload(request, pk) -> ReportUpload:
+    """The upload ``pk`` if the user sent it; :class:`~core.exceptions.OutOfScope` (404)
+    otherwise."""
     try:
         return own_upload(user=request.user, pk=pk)
     except (ReportUpload.DoesNotExist, ValueError):
-        raise Http404 from None
+        raise OutOfScope from None
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communes.models import AdministrativeUnit
+from core.exceptions import OutOfScope
 from criteria.models import Assessment, Criterion, Indicator
 from criteria.services.assessments import (
-    OutOfScope,
     StaleAssessment,
     ValueInput,
     WorkflowRefused,

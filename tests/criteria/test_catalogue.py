@@ -215,10 +215,10 @@ def test_unconfirmed_wording_is_said_in_vietnamese(national_sets):
     assert "shared" not in notes
 
 
-def test_loading_the_fixture_twice_adds_nothing(national_sets):
+def test_loading_the_fixture_twice_adds_nothing(coordinator, national_sets):
     counts = (CriteriaSet.objects.count(), Criterion.objects.count(), Indicator.objects.count())
     groups = CommuneGroup.objects.count()
-    indicator_set_target(indicator=indicator(NATIONAL_2016, "15.3"), target=Decimal("25"))
+    indicator_set_target(user=coordinator, indicator=indicator(NATIONAL_2016, "15.3"), target=Decimal("25"))
     call_command("load_missing", "criteria_sets_national", verbosity=0)
     assert (CriteriaSet.objects.count(), Criterion.objects.count(), Indicator.objects.count()) == counts
     assert CommuneGroup.objects.count() == groups
@@ -314,24 +314,31 @@ def test_bad_target_input_shows_the_vietnamese_field_error_and_changes_nothing(
     )
 
 
-def test_income_may_be_above_100_because_it_is_not_a_percentage(national_sets):
-    income = indicator_set_target(indicator=indicator(NATIONAL_2016, "10"), target=Decimal("120"))
+def test_income_may_be_above_100_because_it_is_not_a_percentage(coordinator, national_sets):
+    income = indicator_set_target(
+        user=coordinator, indicator=indicator(NATIONAL_2016, "10"), target=Decimal("120")
+    )
     assert income.target == Decimal("120")
 
 
-def test_a_coordinator_may_clear_a_target_so_the_appraiser_judges_it_again(national_sets):
-    stunting = indicator_set_target(indicator=indicator(NATIONAL_2016, "15.3"), target=None)
+def test_a_coordinator_may_clear_a_target_so_the_appraiser_judges_it_again(coordinator, national_sets):
+    stunting = indicator_set_target(user=coordinator, indicator=indicator(NATIONAL_2016, "15.3"), target=None)
     stunting.refresh_from_db()
     assert stunting.target is None and stunting.needs_target
 
 
 def test_a_yes_no_indicator_has_no_target_to_set(client, coordinator, national_sets):
     with pytest.raises(ValidationError) as error:
-        indicator_set_target(indicator=indicator(NATIONAL_2016, "2.1"), target=Decimal("80"))
+        indicator_set_target(
+            user=coordinator, indicator=indicator(NATIONAL_2016, "2.1"), target=Decimal("80")
+        )
     assert "target" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         indicator_set_target(
-            indicator=indicator(NATIONAL_2016, "15.3"), target=Decimal("1"), comparison="achieved"
+            user=coordinator,
+            indicator=indicator(NATIONAL_2016, "15.3"),
+            target=Decimal("1"),
+            comparison="achieved",
         )
     assert "comparison" in error.value.message_dict
     client.force_login(coordinator)
@@ -362,7 +369,7 @@ def test_only_a_department_may_answer_for_a_criterion(client, coordinator, natio
     criterion = Criterion.objects.get(criteria_set__code=NATIONAL_2016, number=2)
     office = Agency.objects.get(code="vpdp-ntm-huyen-dai-tu")
     with pytest.raises(ValidationError) as error:
-        criterion_set_responsible_agency(criterion=criterion, agency=office)
+        criterion_set_responsible_agency(user=coordinator, criterion=criterion, agency=office)
     assert "agency" in error.value.message_dict
     client.force_login(coordinator)
     response = client.post(reverse("criterion-agency", args=[criterion.pk]), {"agency": office.pk})
@@ -385,9 +392,12 @@ def test_others_get_403_setting_a_department(request, client, national_sets, per
 # --- copying a set -------------------------------------------------------------------
 
 
-def test_copying_the_2016_2020_set_into_thai_nguyen_own_set_copies_criteria_and_indicators(national_sets):
+def test_copying_the_2016_2020_set_into_thai_nguyen_own_set_copies_criteria_and_indicators(
+    coordinator, national_sets
+):
     national = national_sets[NATIONAL_2016]
     own = criteria_set_copy(
+        user=coordinator,
         source=national,
         code="tn-2017-2020",
         name="Bộ tiêu chí xã nông thôn mới tỉnh Thái Nguyên giai đoạn 2017-2020",
@@ -407,13 +417,13 @@ def test_copying_the_2016_2020_set_into_thai_nguyen_own_set_copies_criteria_and_
     )
     assert copied.first().history.exists()
 
-    indicator_set_target(indicator=indicator("tn-2017-2020", "15.3"), target=Decimal("20"))
-    indicator_set_target(indicator=indicator("tn-2017-2020", "11"), target=Decimal("12"))
+    indicator_set_target(user=coordinator, indicator=indicator("tn-2017-2020", "15.3"), target=Decimal("20"))
+    indicator_set_target(user=coordinator, indicator=indicator("tn-2017-2020", "11"), target=Decimal("12"))
     assert indicator(NATIONAL_2016, "15.3").target == Decimal("26.7")
     assert indicator(NATIONAL_2016, "11").target is None
 
 
-def test_copying_a_set_copies_its_commune_groups_and_group_targets(national_sets):
+def test_copying_a_set_copies_its_commune_groups_and_group_targets(coordinator, national_sets):
     newest = national_sets[NATIONAL_2026]
     criterion = newest.criteria.get(number=3)
     income = Indicator.objects.create(
@@ -424,7 +434,7 @@ def test_copying_a_set_copies_its_commune_groups_and_group_targets(national_sets
         indicator=income, commune_group=newest.commune_groups.get(code="nhom-3"), target=Decimal("55.5")
     )
     own = criteria_set_copy(
-        source=newest, code="tn-2026-2030", name="Bộ tiêu chí tỉnh", province=thai_nguyen()
+        user=coordinator, source=newest, code="tn-2026-2030", name="Bộ tiêu chí tỉnh", province=thai_nguyen()
     )
     assert sorted(own.commune_groups.values_list("code", flat=True)) == ["nhom-1", "nhom-2", "nhom-3"]
     target = IndicatorGroupTarget.objects.get(indicator__criterion__criteria_set=own)
@@ -438,7 +448,11 @@ def test_copying_a_set_copies_its_commune_groups_and_group_targets(national_sets
 def test_a_copy_with_a_used_code_is_refused_naming_the_code_field(client, coordinator, national_sets):
     with pytest.raises(ValidationError) as error:
         criteria_set_copy(
-            source=national_sets[NATIONAL_2016], code=NATIONAL_2021, name="Bản sao", province=thai_nguyen()
+            user=coordinator,
+            source=national_sets[NATIONAL_2016],
+            code=NATIONAL_2021,
+            name="Bản sao",
+            province=thai_nguyen(),
         )
     assert list(error.value.message_dict) == ["code"]
     client.force_login(coordinator)
@@ -481,9 +495,10 @@ def test_others_get_403_copying_a_set(request, client, national_sets, persona):
     assert CriteriaSet.objects.count() == 4
 
 
-def test_a_copy_with_a_short_name_or_a_future_decision_date_is_refused(national_sets):
+def test_a_copy_with_a_short_name_or_a_future_decision_date_is_refused(coordinator, national_sets):
     with pytest.raises(ValidationError) as error:
         criteria_set_copy(
+            user=coordinator,
             source=national_sets[NATIONAL_2016],
             code="tn-x",
             name=" Bộ  TN ",  # "Bộ TN": 5 characters once the spaces are normalised
@@ -493,12 +508,17 @@ def test_a_copy_with_a_short_name_or_a_future_decision_date_is_refused(national_
     assert sorted(error.value.message_dict) == ["decision_date"]
     with pytest.raises(ValidationError) as error:
         criteria_set_copy(
-            source=national_sets[NATIONAL_2016], code="tn-x", name=" Bộ ", province=thai_nguyen()
+            user=coordinator,
+            source=national_sets[NATIONAL_2016],
+            code="tn-x",
+            name=" Bộ ",
+            province=thai_nguyen(),
         )
     assert sorted(error.value.message_dict) == ["name"]
     assert not CriteriaSet.objects.filter(code="tn-x").exists()
     # Today and a five-character name are fine.
     own = criteria_set_copy(
+        user=coordinator,
         source=national_sets[NATIONAL_2016],
         code="tn-x",
         name="Bộ TN",
@@ -637,6 +657,7 @@ def test_set_list_and_detail_answer_in_a_bounded_number_of_queries(
         for n in range(100)
     )  # fmt: skip
     criteria_set_copy(
+        user=coordinator,
         source=national_sets[NATIONAL_2016],
         code="tn-2017-2020",
         name="Bộ tiêu chí TN",

@@ -30,7 +30,9 @@ from django.utils import translation
 from accounts.models import Agency
 from accounts.scope import unit_scope
 from communes.models import UnitKind
-from criteria import exports
+from criteria.exports.sheets import TABLE_HEADER_ROW
+from criteria.exports.summary import SUMMARY_FIGURES, SUMMARY_HEADER_ROW, summary_filename, summary_workbook
+from criteria.exports.values import values_csv, values_workbook
 from criteria.models import (
     Assessment,
     AssessmentStatus,
@@ -42,7 +44,8 @@ from criteria.models import (
     Recognition,
     ReportingPeriod,
 )
-from criteria.selectors.overview import assessment_export, province_overview
+from criteria.selectors.exports import assessment_export
+from criteria.selectors.overview import province_overview
 from tests.conftest import unit
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +55,7 @@ QUERY = {"period": "2020-h1", "set": "test-exp"}
 EXPORTS = ["export-summary", "export-values", "export-values-csv"]
 SUMMARY_NAME = "Tổng hợp NTM 6 tháng đầu năm 2020.xlsx"
 # Sheet 1's figures, one row each below its header row, in this order.
-FIGURE_ROWS = {name: exports.SUMMARY_HEADER_ROW + 1 + i for i, name in enumerate(exports.SUMMARY_FIGURES)}
+FIGURE_ROWS = {name: SUMMARY_HEADER_ROW + 1 + i for i, name in enumerate(SUMMARY_FIGURES)}
 
 
 def xa_of(district_code: str) -> list:
@@ -199,7 +202,7 @@ def test_the_summary_shows_the_overviews_figures_for_the_same_scope(request, cli
         assert as_decimal(cell.value) == as_decimal(expected[name]), name
         assert cell.data_type == "n", name
 
-    first = exports.TABLE_HEADER_ROW + 1
+    first = TABLE_HEADER_ROW + 1
     for offset, row in enumerate(overview.districts):
         cells = [c.value for c in by_district[first + offset]]
         figures = row.figures
@@ -211,7 +214,7 @@ def test_the_summary_shows_the_overviews_figures_for_the_same_scope(request, cli
     assert total[1] == "Tổng cộng"
     assert total[2:5] == [totals.assessed, totals.recognised, totals.meeting_standard]
 
-    commune_rows = list(communes.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2, values_only=True))
+    commune_rows = list(communes.iter_rows(min_row=TABLE_HEADER_ROW + 2, values_only=True))
     assert len(commune_rows) == totals.assessed
     assert sum(row[-1] for row in commune_rows) == totals.criteria_met_total
 
@@ -235,9 +238,9 @@ def test_the_summary_counts_the_hand_built_communes(client, data, leader):
 
 def test_the_commune_sheet_marks_each_criterion_met_or_not(client, data, leader):
     communes = workbook(download(client, leader, "export-summary")).worksheets[2]
-    header = [c.value for c in communes[exports.TABLE_HEADER_ROW + 1]]
+    header = [c.value for c in communes[TABLE_HEADER_ROW + 1]]
     assert header[4:7] == [1, 2, 3]
-    rows = {row[1]: row for row in communes.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2, values_only=True)}
+    rows = {row[1]: row for row in communes.iter_rows(min_row=TABLE_HEADER_ROW + 2, values_only=True)}
     b, e = data["communes"]["b"], data["communes"]["e"]
     assert rows[b.code][2:] == (b.name, "Huyện Đại Từ", "✓", "✓", "✗", 2)
     assert rows[e.code][2:] == (e.name, "Huyện Phú Bình", "✗", "✓", "✓", 2)
@@ -274,7 +277,7 @@ def test_every_summary_sheet_prints_on_a4_landscape_fitted_to_the_width(client, 
         assert sheet.print_title_rows  # the header rows repeat on every page
         assert sheet.freeze_panes
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
-        header_row = exports.SUMMARY_HEADER_ROW if sheet is book.worksheets[0] else exports.TABLE_HEADER_ROW
+        header_row = SUMMARY_HEADER_ROW if sheet is book.worksheets[0] else TABLE_HEADER_ROW
         header = sheet.cell(row=header_row, column=1)
         assert header.font.b and header.border.bottom.style == "thin"
 
@@ -284,11 +287,11 @@ def test_every_summary_sheet_prints_on_a4_landscape_fitted_to_the_width(client, 
 
 def test_a_name_that_looks_like_a_formula_stays_text(client, data, leader):
     by_criterion = workbook(download(client, leader, "export-summary"))["Theo tiêu chí"]
-    planned = by_criterion.cell(row=exports.TABLE_HEADER_ROW + 3, column=2)
+    planned = by_criterion.cell(row=TABLE_HEADER_ROW + 3, column=2)
     assert (planned.value, planned.data_type) == ("-dự kiến", "s")
 
     indicators = workbook(download(client, leader, "export-values")).worksheets[1]
-    names = {row[2].value: row[3] for row in indicators.iter_rows(min_row=exports.TABLE_HEADER_ROW + 1)}
+    names = {row[2].value: row[3] for row in indicators.iter_rows(min_row=TABLE_HEADER_ROW + 1)}
     assert (names["3.1"].value, names["3.1"].data_type) == ("=1+1", "s")
 
 
@@ -301,9 +304,9 @@ def test_a_formula_like_evidence_note_is_quoted_in_the_csv(client, data, leader)
 
 def test_values_stay_numbers_and_dat_stays_text(client, data, leader):
     sheet = workbook(download(client, leader, "export-values")).worksheets[0]
-    header = [c.value for c in sheet[exports.TABLE_HEADER_ROW + 1]]
+    header = [c.value for c in sheet[TABLE_HEADER_ROW + 1]]
     assert header[4:] == ["1.1 (%)", "1.2", "2.1", "3.1"]  # units are on the indicators sheet
-    rows = {row[1].value: row for row in sheet.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2)}
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=TABLE_HEADER_ROW + 2)}
     a = rows[data["communes"]["a"].name]
     assert [cell.value for cell in a[:4]] == [data["communes"]["a"].code, data["communes"]["a"].name, "Huyện Đại Từ", "Đã duyệt"]  # fmt: skip
     percent, judged, works, _last = a[4:]
@@ -316,9 +319,7 @@ def test_values_stay_numbers_and_dat_stays_text(client, data, leader):
 
 def test_the_values_export_holds_every_status_with_its_label(client, data, leader):
     sheet = workbook(download(client, leader, "export-values")).worksheets[0]
-    statuses = {
-        row[1]: row[3] for row in sheet.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2, values_only=True)
-    }
+    statuses = {row[1]: row[3] for row in sheet.iter_rows(min_row=TABLE_HEADER_ROW + 2, values_only=True)}
     communes = data["communes"]
     assert statuses[communes["a"].name] == "Đã duyệt"
     assert statuses[communes["f"].name] == "Đang soạn"
@@ -352,10 +353,10 @@ def test_a_district_officer_exports_only_their_district(client, data, phu_binh_o
     rows = csv_rows(download(client, phu_binh_officer, "export-values-csv"))[1:]
     assert {row[1] for row in rows} == phu_binh
     sheet = workbook(download(client, phu_binh_officer, "export-values")).worksheets[0]
-    names = {row[1] for row in sheet.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2, values_only=True)}
+    names = {row[1] for row in sheet.iter_rows(min_row=TABLE_HEADER_ROW + 2, values_only=True)}
     assert names == phu_binh
     communes = workbook(download(client, phu_binh_officer, "export-summary")).worksheets[2]
-    names = {row[2] for row in communes.iter_rows(min_row=exports.TABLE_HEADER_ROW + 2, values_only=True)}
+    names = {row[2] for row in communes.iter_rows(min_row=TABLE_HEADER_ROW + 2, values_only=True)}
     assert names == phu_binh
     assert not names & dai_tu
 
@@ -379,7 +380,7 @@ def test_the_files_have_vietnamese_names(client, data, leader):
 def test_a_file_name_never_holds_a_slash():
     period = ReportingPeriod(name="Năm 2020/2021: đợt 1")
     with translation.override("vi"):
-        assert exports.summary_filename(period) == "Tổng hợp NTM Năm 2020-2021- đợt 1.xlsx"
+        assert summary_filename(period) == "Tổng hợp NTM Năm 2020-2021- đợt 1.xlsx"
 
 
 @pytest.mark.parametrize("name", EXPORTS)
@@ -443,11 +444,9 @@ def test_writing_the_files_runs_no_query(data, leader, django_assert_num_queries
         visible=visible, period=data["period"], criteria_set=data["set"], approved_only=False
     )
     with translation.override("vi"), django_assert_num_queries(0):
-        exports.summary_workbook(
-            overview, approved, scope_name="Tỉnh Thái Nguyên", generated_on=D(2026, 11, 30)
-        )
-        exports.values_workbook(every, scope_name="Tỉnh Thái Nguyên", generated_on=D(2026, 11, 30))
-        exports.values_csv(every)
+        summary_workbook(overview, approved, scope_name="Tỉnh Thái Nguyên", generated_on=D(2026, 11, 30))
+        values_workbook(every, scope_name="Tỉnh Thái Nguyên", generated_on=D(2026, 11, 30))
+        values_csv(every)
 
 
 def test_the_values_selector_reads_in_five_queries_whatever_the_communes(

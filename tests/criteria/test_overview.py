@@ -25,7 +25,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Agency
+from accounts.models import Agency, User
+from accounts.roles import Role
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel
 from criteria.models import (
@@ -38,9 +39,10 @@ from criteria.models import (
     RecognitionLevel,
     ReportingPeriod,
 )
-from criteria.selectors.overview import average_criteria, province_overview, recognition_recheck
+from criteria.selectors.overview import average_criteria, province_overview
+from criteria.selectors.recognitions import recognition_recheck
 from criteria.services.recognitions import recognition_create
-from tests.conftest import unit
+from tests.conftest import make_user, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -347,7 +349,12 @@ def test_recheck_respects_the_scope(data, phu_binh_officer):
 
 
 def _create(**overrides):
+    """``recognition_create`` with valid values, as the provincial coordinator."""
+    coordinator = User.objects.filter(username="coordinator").first() or make_user(
+        "coordinator", Role.COORDINATOR, "vpdp-ntm-tinh"
+    )
     values = {
+        "user": coordinator,
         "unit": xa_of("171")[0],
         "level": RecognitionLevel.STANDARD,
         "criteria_set": CriteriaSet.objects.get(code="test-3"),

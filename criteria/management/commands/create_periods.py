@@ -5,6 +5,7 @@ exist already are left as they are."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.formatting import date_text
 from criteria.services.catalogue import periods_ensure
 
 
@@ -24,6 +25,6 @@ class Command(BaseCommand):
                 raise CommandError("; ".join(error.messages)) from None
             for period in periods:
                 self.stdout.write(
-                    f"{period.code}: {period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}, "
-                    f"deadline {period.submission_deadline:%d/%m/%Y}, lock {period.lock_date:%d/%m/%Y}"
+                    f"{period.code}: {date_text(period.start)}-{date_text(period.end)}, "
+                    f"deadline {date_text(period.submission_deadline)}, lock {date_text(period.lock_date)}"
                 )
