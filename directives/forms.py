@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from core.formatting import DATE
 from core.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
 from criteria.selectors.catalogue import criteria_choices
 from directives.models import DirectiveKind, Recurrence
@@ -18,9 +19,7 @@ def _date_field(label, *, required=True):
         label=label,
         required=required,
         input_formats=DATE_INPUTS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}
-        ),
+        widget=forms.DateInput(format=DATE, attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
     )
 
 

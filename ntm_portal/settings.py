@@ -242,7 +242,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 # Seconds before the first retry of a reminder e-mail after a transient SMTP fault; each
-# later retry waits twice as long (directives.tasks.retry_countdown).
+# later retry waits twice as long, at most an hour (Celery's retry_backoff of
+# directives.tasks.send_reminder_digest).
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
 # When the daily reminder job runs, HH:MM in CELERY_TIMEZONE (Asia/Ho_Chi_Minh); issue 5
 # sets 07:00. The beat schedule, the one list of periodic jobs:

@@ -5,7 +5,6 @@ Time is frozen at 30/11/2026 (after the 2025 reform) unless a test says otherwis
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,8 +16,6 @@ from core.text import clean, fold, vi_sort_key
 from tests.conftest import unit
 
 pytestmark = pytest.mark.django_db
-
-CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "portal.css"
 
 
 def commune(name, *, current=False):
@@ -162,15 +159,7 @@ def test_a_hamlet_name_of_only_invisible_characters_is_refused_as_empty(client, 
     assert not target.children.exists()
 
 
-# --- 4. Long names wrap ------------------------------------------------------------------
-
-
-def test_long_names_may_wrap_anywhere_in_tables_lists_and_headings():
-    css = CSS.read_text(encoding="utf-8")
-    rule = re.search(r"([^{}]*)\{\s*overflow-wrap:\s*anywhere;\s*\}", css)
-    assert rule is not None
-    selectors = {part.strip() for part in rule.group(1).split("*/")[-1].split(",")}
-    assert {".table td", ".table tbody th", "li", "h1", "h2", ".breadcrumb-item"} <= selectors
+# --- 4. Long names wrap: tests/browser/test_home_browser.py, in a real browser --------
 
 
 # --- 5. The unit page ------------------------------------------------------------------------

@@ -77,6 +77,18 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
+_SMTP_TIMEOUT = "from django.core.mail import get_connection; print(get_connection().timeout)"
+
+
+def test_an_smtp_connection_gives_up_after_20_seconds_unless_told_otherwise():
+    # A stalled mail server must not hold the reminder job (and its worker) for ever.
+    smtp = {"EMAIL_URL": "smtp://mail.example.vn:25"}
+    default = _django(smtp, "shell", "--no-imports", "-c", _SMTP_TIMEOUT)
+    assert default.stdout.strip() == "20", default.stderr
+    chosen = _django({**smtp, "EMAIL_TIMEOUT": "5"}, "shell", "--no-imports", "-c", _SMTP_TIMEOUT)
+    assert chosen.stdout.strip() == "5", chosen.stderr
+
+
 def test_a_reminder_time_that_is_not_hh_mm_stops_the_portal():
     result = _django({"REMINDER_TIME": "7h"}, "check")
     assert result.returncode != 0

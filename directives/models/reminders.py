@@ -1,5 +1,6 @@
 """The reminder policy, the reminder ledger, the daily e-mail digests and the runs of
-the reminder job (:mod:`directives.services.reminders`).
+the reminder job (planned by :mod:`directives.services.reminders`, sent by
+:mod:`directives.services.digests`).
 
 Rules kept in the database: one policy row (pk 1); one reminder ledger row per (item,
 step, channel, recipient) and one digest per (recipient, day), which is what makes the

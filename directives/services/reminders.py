@@ -1,47 +1,31 @@
 """The daily reminder job: plan what is due, write it once into the ledger, notify in
-the portal, and send each recipient one e-mail digest a day, exactly once.
+the portal, and queue each recipient's one e-mail digest of the day (sent by
+:mod:`directives.services.digests`).
 
-Exactly once, and why:
-
-* **Planning** (:func:`reminders_plan`) inserts one ``ReminderLedger`` row per (item,
-  step, channel, recipient) with ``bulk_create(ignore_conflicts=True)`` under the
-  unique constraint ``reminder_once_per_step_recipient``: a second run on the same day,
-  two beats at once, or a redelivered Celery message inserts nothing new. Portal rows
-  become notifications after a conditional pending -> sent update of locked rows
-  (``select_for_update(skip_locked=True)`` on PostgreSQL), so two concurrent runs never
-  notify twice. E-mail rows are attached to the recipient's digest of the day (unique
-  per recipient and day); rows found after that digest went out wait for the next day's,
-  so nobody gets two digests a day.
-* **Sending** (:func:`digest_send`) claims one digest with a conditional UPDATE
-  (pending or failed -> sending, or a sending claim whose lease ran out) that must change
-  exactly one row; whoever loses the race sends nothing. The digest is marked sent only
-  after the SMTP server accepted the message. A permanent refusal (5xx: unknown mailbox)
-  marks it refused, shown to coordinators, never retried. A transient fault (connection
-  dropped or refused, timeout, 4xx) releases the claim and the Celery task retries with
-  backoff; when its retries run out the digest is failed, and the next day's run queues
-  it again. One message per recipient, so one bad address never holds back the others.
-
-What cannot be made exactly once over SMTP: a connection lost after the server accepted
-the message but before its "250 OK" arrived; the retry then delivers a second copy.
-That window is milliseconds and the alternative (marking sent before the reply) loses
-mail, which the issue forbids.
+Exactly once, and why: :func:`reminders_plan` inserts one ``ReminderLedger`` row per
+(item, step, channel, recipient) with ``bulk_create(ignore_conflicts=True)`` under the
+unique constraint ``reminder_once_per_step_recipient``: a second run on the same day,
+two beats at once, or a redelivered Celery message inserts nothing new. Portal rows
+become notifications after a conditional pending -> sent update of locked rows
+(``select_for_update(skip_locked=True)`` on PostgreSQL), so two concurrent runs never
+notify twice. E-mail rows are attached to the recipient's digest of the day (unique per
+recipient and day); rows found after that digest went out wait for the next day's, so
+nobody gets two digests a day.
 """
 
 import datetime
-import logging
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Notification
+from core.formatting import date_text
 from criteria.selectors.submissions import district_gaps, periods_due, waiting_assessments
 from directives import reminders
 from directives.models import (
@@ -52,18 +36,13 @@ from directives.models import (
     ReminderPolicy,
     ReminderRun,
 )
-from directives.selectors.directives import (
+from directives.selectors.reminders import (
     Recipients,
     assignee_recipients,
     coordination_recipients,
     escalation_recipients,
     reminder_candidates,
 )
-
-logger = logging.getLogger(__name__)
-
-# How long a worker's claim on a digest holds before another may take it over (it died).
-CLAIM_LEASE = datetime.timedelta(minutes=10)
 
 
 def policy_get() -> ReminderPolicy:
@@ -85,10 +64,6 @@ def policy_numbers(policy: ReminderPolicy) -> reminders.PolicyNumbers:
     )
 
 
-def _day(value: datetime.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
 def _assignment_message(assignment, step: reminders.Step) -> str:
     """One digest line for an assignment, in the current language."""
     values = {
@@ -97,7 +72,7 @@ def _assignment_message(assignment, step: reminders.Step) -> str:
         "task": assignment.task.text
         if len(assignment.task.text) <= 160
         else assignment.task.text[:157] + "…",
-        "day": _day(assignment.deadline),
+        "day": date_text(assignment.deadline),
         "n": step.days,
     }
     if step.kind == "before":
@@ -173,7 +148,7 @@ def _plan_items(today: datetime.date, numbers: reminders.PolicyNumbers) -> list[
                 "missing": gap.missing,
                 "total": gap.total,
                 "period": period.name,
-                "day": _day(period.submission_deadline),
+                "day": date_text(period.submission_deadline),
             }
             planned.append(
                 _Planned(
@@ -204,7 +179,7 @@ def _plan_items(today: datetime.date, numbers: reminders.PolicyNumbers) -> list[
                 % {
                     "commune": waiting.assessment.commune.name,
                     "period": waiting.assessment.period.name,
-                    "day": _day(waiting.since),
+                    "day": date_text(waiting.since),
                     "n": step.days,
                 },
                 reverse("assessment-detail", args=[waiting.assessment.pk]),
@@ -332,123 +307,3 @@ def _attach_to_digests(today: datetime.date) -> tuple[int, ...]:
         items__isnull=False,
     ).distinct()
     return tuple(due.order_by("pk").values_list("pk", flat=True))
-
-
-# --- Sending -------------------------------------------------------------------------
-
-
-class TransientMailError(Exception):
-    """A fault worth retrying: connection refused or dropped, timeout, a 4xx reply."""
-
-
-def _claim(digest_id: int) -> ReminderDigest | None:
-    """Take the digest for this worker (a conditional UPDATE that must change one row);
-    None if it is sent, refused, or another worker holds a live claim."""
-    now = timezone.now()
-    claimed = (
-        ReminderDigest.objects.filter(pk=digest_id)
-        .filter(
-            Q(state__in=[DeliveryState.PENDING, DeliveryState.FAILED])
-            | Q(state=DeliveryState.SENDING, claimed_until__lt=now)
-        )
-        .update(state=DeliveryState.SENDING, claimed_until=now + CLAIM_LEASE)
-    )
-    if claimed != 1:
-        return None
-    return ReminderDigest.objects.get(pk=digest_id)
-
-
-def digest_message(digest: ReminderDigest) -> tuple[EmailMultiAlternatives | None, list[int]]:
-    """The digest e-mail in the portal's language, one line per item with its link, and
-    the ids of the ledger rows it lists. ``(None, [])`` when it holds no item."""
-    items = list(digest.items.filter(state=DeliveryState.PENDING).order_by("item_key", "step"))
-    if not items:
-        return None, []
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = ngettext(
-            "NTM Portal: %(n)s reminder for %(day)s",
-            "NTM Portal: %(n)s reminders for %(day)s",
-            len(items),
-        ) % {"n": len(items), "day": _day(digest.day)}
-        lines = [
-            _("Dear colleague,"),
-            "",
-            _("These tasks and reports of the NTM Portal need your attention:"),
-            "",
-        ]
-        for number, item in enumerate(items, start=1):
-            lines.append(f"{number}. {item.message}")
-            if item.link:
-                lines.append(f"   {settings.PORTAL_URL}{item.link}")
-        lines += [
-            "",
-            _("Your notifications in the portal list the same items: %(link)s")
-            % {"link": settings.PORTAL_URL + reverse("notifications")},
-            _("This message is sent once a day by the NTM Portal; do not reply to it."),
-        ]
-    message = EmailMultiAlternatives(subject, "\n".join(lines), None, [digest.recipient])
-    return message, [item.pk for item in items]
-
-
-def _classify(error: Exception) -> tuple[bool, str]:
-    """``(permanent, text)`` of an SMTP fault: 5xx replies are permanent, the rest
-    (4xx, dropped or refused connections, timeouts) transient."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in error.recipients.values()]
-        detail = "; ".join(
-            f"{address}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-            for address, (code, msg) in error.recipients.items()
-        )
-        return bool(codes) and all(code >= 500 for code in codes), detail
-    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPSenderRefused):
-        message = (
-            error.smtp_error.decode(errors="replace")
-            if isinstance(error.smtp_error, bytes)
-            else error.smtp_error
-        )
-        return error.smtp_code >= 500, f"{error.smtp_code} {message}"
-    return False, f"{type(error).__name__}: {error}"
-
-
-def digest_send(*, digest_id: int, final_attempt: bool) -> str:
-    """Send one digest if this worker can claim it. Returns "sent", "refused",
-    "skipped" (already sent, refused, claimed elsewhere, or empty), "retry" (a transient
-    fault: the claim is released for the retry) or, on a transient fault with
-    ``final_attempt``, "failed" (the next daily run queues it again)."""
-    digest = _claim(digest_id)
-    if digest is None:
-        return "skipped"
-    message, item_ids = digest_message(digest)
-    if message is None:
-        ReminderDigest.objects.filter(pk=digest.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
-        return "skipped"
-    attempts = digest.attempts + 1
-    try:
-        message.send(using="default")
-    except (smtplib.SMTPException, OSError) as error:
-        permanent, detail = _classify(error)
-        state = (
-            DeliveryState.REFUSED
-            if permanent
-            else (DeliveryState.FAILED if final_attempt else DeliveryState.PENDING)
-        )
-        logger.warning("Reminder digest %s to %s: %s (%s)", digest.pk, digest.recipient, detail, state)
-        with transaction.atomic():
-            ReminderDigest.objects.filter(pk=digest.pk).update(
-                state=state, attempts=attempts, last_error=detail[:2000], claimed_until=None
-            )
-            if permanent:
-                ReminderLedger.objects.filter(pk__in=item_ids).update(state=DeliveryState.REFUSED)
-        if permanent:
-            return "refused"
-        return "failed" if final_attempt else "retry"
-    with transaction.atomic():
-        ReminderDigest.objects.filter(pk=digest.pk).update(
-            state=DeliveryState.SENT,
-            attempts=attempts,
-            sent_at=timezone.now(),
-            claimed_until=None,
-            last_error="",
-        )
-        ReminderLedger.objects.filter(pk__in=item_ids).update(state=DeliveryState.SENT)
-    return "sent"

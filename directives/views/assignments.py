@@ -3,33 +3,34 @@ the forms to report, mark done, ask for more time), "my agency's tasks", and the
 overdue board for coordinators and leaders.
 
 An assignment outside the user's scope answers 404 (:func:`_get`); a role that may read
-it but not report on it gets 403 from the service."""
+it but not report on it gets 403 from the service (:mod:`directives.services.assignments`),
+which checks scope and role itself."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, is_coordinator, user_roles
+from accounts.decorators import coordinator_required, role_required
+from accounts.roles import Role, is_coordinator, require_role
 from directives.forms import DecisionForm, DoneForm, ExtensionForm, ProgressForm, ReopenForm
 from directives.models import Assignment, ExtensionRequest, ProgressReport
-from directives.selectors.directives import (
+from directives.selectors.assignments import (
     BUCKET_ORDER,
     assignment_in_scope,
     assignment_page,
     assignment_scope,
-    last_reminder_run,
     may_report,
     my_assignments,
     overdue_board,
     pending_extensions,
-    undelivered_digests,
 )
-from directives.services.directives import (
+from directives.selectors.reminders import last_reminder_run, undelivered_digests
+from directives.services.assignments import (
     assignment_mark_done,
     assignment_reopen,
     extension_decide,
@@ -131,10 +132,11 @@ def assignment_done(request, pk: int):
 @login_required
 @require_POST
 def assignment_reopen_view(request, pk: int):
-    """Reopen an assignment marked done by mistake (coordinators, with a reason)."""
+    """Reopen an assignment marked done by mistake (coordinators, with a reason). The
+    assignment is found first, so that one outside the user's scope answers 404 rather
+    than 403; then the role."""
     assignment = _get(request, pk)
-    if not is_coordinator(request.user):
-        raise PermissionDenied
+    require_role(request.user, Role.COORDINATOR)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         _errors_to_messages(request, form)
@@ -173,10 +175,9 @@ def assignment_extension(request, pk: int):
 
 @login_required
 @require_POST
+@coordinator_required
 def extension_decide_view(request, pk: int):
     """Grant or refuse an extension request (coordinators)."""
-    if not is_coordinator(request.user):
-        raise PermissionDenied
     try:
         extension = ExtensionRequest.objects.get(pk=pk, assignment__in=assignment_scope(request.user))
     except (ExtensionRequest.DoesNotExist, ValueError):
@@ -221,13 +222,12 @@ def my_tasks(request):
 
 @login_required
 @require_GET
+@role_required(Role.COORDINATOR, Role.LEADER)
 def board(request):
     """The overdue board: per agency, lead assignments in the four buckets; the overdue
     list; for coordinators, pending extension requests, undelivered reminder e-mails
     and the last run of the reminder job. Coordinators and leaders only (else 403)."""
     coordinator = is_coordinator(request.user)
-    if not coordinator and Role.LEADER not in user_roles(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     table, overdue = overdue_board(today=today)
     rows = list(overdue[:500])

@@ -1,23 +1,26 @@
 """Directive pages: the list, a directive's page (tasks by section, each agency's status
 in colour), and the two-step "new directive" page (paste the text; correct the proposed
-sections, tasks, deadlines and agencies; confirm). Thin views: check the permission,
-call one selector or service, answer. Reading needs ``directives.view_directive``
-(every role has it); creating ``directives.add_directive`` (coordinators): else 403."""
+sections, tasks, deadlines and agencies; confirm). Thin views: say the permission
+(``@permission_required``), call one selector or service, answer. Reading needs
+``directives.view_directive`` (every role has it); creating ``directives.add_directive``
+and attaching ``directives.change_directive`` (coordinators): else 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Role, is_coordinator, user_roles
+from accounts.decorators import permission_required
+from accounts.roles import Role, has_role
 from core.forms import add_service_errors
 from directives.forms import AttachmentForm, DirectiveForm, PasteForm, TaskFormSet
 from directives.models import Directive, DirectiveAttachment
-from directives.selectors.directives import assignment_scope, directive_detail, directive_list
+from directives.selectors.assignments import assignment_scope
+from directives.selectors.directives import directive_detail, directive_list
 from directives.services.directives import (
     DirectiveInput,
     TaskInput,
@@ -28,16 +31,11 @@ from directives.services.directives import (
 from directives.status import BUCKET_COLOURS, Bucket
 
 
-def _require(user, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
+@permission_required("directives.view_directive")
 def directive_list_view(request):
     """Every directive with the counts of its lead assignments in the four buckets."""
-    _require(request.user, "directives.view_directive")
     rows = directive_list(today=timezone.localdate())
     return render(
         request,
@@ -45,7 +43,7 @@ def directive_list_view(request):
         {
             "rows": rows,
             "may_create": request.user.has_perm("directives.add_directive"),
-            "show_board": is_coordinator(request.user) or Role.LEADER in user_roles(request.user),
+            "show_board": has_role(request.user, Role.COORDINATOR, Role.LEADER),
             "buckets": _buckets(),
         },
     )
@@ -57,10 +55,10 @@ def _buckets():
 
 @login_required
 @require_GET
+@permission_required("directives.view_directive")
 def directive_detail_view(request, pk: int):
     """A directive: its fields, recipients, files, and its tasks by section with every
     assigned agency in its status colour (links to the assignments the user may open)."""
-    _require(request.user, "directives.view_directive")
     try:
         directive, sections, counts = directive_detail(pk=pk, today=timezone.localdate())
     except Directive.DoesNotExist:
@@ -171,10 +169,10 @@ def _task_errors(formset, error: ValidationError, kept: list[int]) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("directives.add_directive")
 def directive_new(request):
     """Step 1 (GET, or POST ``step=parse``): paste the text; the portal proposes. Step 2
     (POST ``step=confirm``): the corrected proposal is saved with its assignments."""
-    _require(request.user, "directives.add_directive")
     step = request.POST.get("step", "")
     if request.method == "POST" and step == "parse":
         paste = PasteForm(request.POST)
@@ -220,9 +218,9 @@ def directive_new(request):
 
 @login_required
 @require_POST
+@permission_required("directives.change_directive")
 def directive_attachment_add(request, pk: int):
     """Attach a file to a directive (coordinators)."""
-    _require(request.user, "directives.change_directive")
     try:
         directive = Directive.objects.get(pk=pk)
     except Directive.DoesNotExist:
@@ -249,9 +247,9 @@ def directive_attachment_add(request, pk: int):
 
 @login_required
 @require_GET
+@permission_required("directives.view_directive")
 def directive_attachment(request, pk: int):
     """Download a directive's file."""
-    _require(request.user, "directives.view_directive")
     try:
         attachment = DirectiveAttachment.objects.get(pk=pk)
         handle = attachment.file.open("rb")

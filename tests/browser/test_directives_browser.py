@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def seeded(django_db_setup, django_db_blocker):
     """Units, agencies, demo users and the seed directive; Đại Từ has done one task."""
     from directives.models import Assignment
-    from directives.services.directives import assignment_mark_done
+    from directives.services.assignments import assignment_mark_done
 
     call_command("load_admin_units", province="19", verbosity=0)
     call_command("load_missing", "agencies_thai_nguyen", verbosity=0)

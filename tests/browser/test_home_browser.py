@@ -68,3 +68,29 @@ def test_the_api_documentation_renders_under_the_content_security_policy(page, l
     page.wait_for_url("**/api/v1/docs/")
     page.wait_for_selector("#swagger-ui .swagger-ui")
     assert page.console_errors == []
+
+
+def test_a_hamlet_name_of_one_long_word_wraps_instead_of_widening_the_page(page, live_server, loaded_db):
+    from communes.models import AdministrativeUnit, UnitKind, UnitLevel
+
+    commune = AdministrativeUnit.objects.get(name="Xã Phú Bình", valid_until=None)
+    long_name = "Xóm" + "Đồngtâmthượnghạ" * 12  # one word of 183 letters, as pasted from a code list
+    AdministrativeUnit.objects.create(
+        name=long_name,
+        short_name=long_name,
+        kind=UnitKind.HAMLET,
+        level=UnitLevel.HAMLET,
+        parent=commune,
+        valid_from=commune.valid_from,
+    )
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + f"/login/?next=/units/{commune.pk}/")
+    page.fill("#id_username", "dieuphoi")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"**/units/{commune.pk}/")
+    assert page.get_by_test_id("children").inner_text().startswith("Xóm")
+    # No horizontal scroll bar: the name breaks inside the list instead.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.goto(live_server.url + "/units/search/?q=" + long_name[:40])
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Agency
 from directives.models import Assignment, Directive, ProgressReport
-from directives.services.directives import assignment_mark_done
+from directives.services.assignments import assignment_mark_done
 
 from .conftest import assignment_of
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from accounts.models import Agency, Notification
 from directives.models import DeliveryState, ReminderDigest, ReminderLedger, ReminderPolicy, ReminderRun
-from directives.services.directives import assignment_mark_done
-from directives.services.reminders import digest_send, policy_get
+from directives.services.assignments import assignment_mark_done
+from directives.services.digests import digest_send
+from directives.services.reminders import policy_get
 from directives.tasks import run_daily_reminders, send_reminder_digest
 
 from . import mailbackends
@@ -324,12 +325,6 @@ def test_the_beat_runs_the_job_every_day_at_seven_in_thai_nguyen():
     ],
 )
 def test_smtp_errors_are_permanent_only_for_5xx_replies_about_the_recipient(error, permanent):
-    from directives.services.reminders import _classify
+    from directives.services.digests import _classify
 
     assert _classify(error)[0] is permanent
-
-
-def test_the_smtp_connection_has_a_timeout():
-    from ntm_portal import settings as base_settings
-
-    assert base_settings._smtp_options["timeout"] == 20  # EMAIL_TIMEOUT, seconds

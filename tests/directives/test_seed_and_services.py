@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from accounts.models import Agency, AgencyKind, Notification
+from core.exceptions import OutOfScope
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -18,18 +19,15 @@ from directives.models import (
     ExtensionStatus,
     Task,
 )
-from directives.selectors.directives import acting_agency_ids, assignment_scope
-from directives.services.directives import (
-    DirectiveInput,
-    OutOfScope,
-    TaskInput,
+from directives.selectors.assignments import acting_agency_ids, assignment_scope
+from directives.services.assignments import (
     assignment_mark_done,
     assignment_reopen,
-    directive_create,
     extension_decide,
     extension_request_create,
     progress_report_create,
 )
+from directives.services.directives import DirectiveInput, TaskInput, directive_create
 
 from .conftest import assignment_of
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import Assignment
-from directives.services.directives import assignment_mark_done
+from directives.services.assignments import assignment_mark_done
 from directives.status import Bucket, bucket, days_overdue
 
 from .conftest import assignment_of

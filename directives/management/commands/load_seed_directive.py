@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Agency
+from core.formatting import date_text
 from directives.models import Directive
 from directives.services.directives import directive_create_from_parse, proposal_from_text
 
@@ -36,6 +37,6 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from None
         assignments = sum(task.assignments.count() for task in directive.tasks.all())
         self.stdout.write(
-            f"Directive {directive.number} of {directive.issued_on:%d/%m/%Y}: "
+            f"Directive {directive.number} of {date_text(directive.issued_on)}: "
             f"{directive.tasks.count()} tasks, {assignments} assignments."
         )
