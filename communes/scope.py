@@ -11,10 +11,9 @@ from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit
-from core.exceptions import OutOfScope
+from core.exceptions import READ_ONLY_MESSAGE, OutOfScope
 
 
 class ScopedUser(Protocol):
@@ -44,6 +43,6 @@ def require_unit(user: ScopedUser, unit: AdministrativeUnit, *, permission: str 
     if not user.unit_scope().filter(pk=unit.pk).exists():
         raise OutOfScope
     if permission is not None and not user.has_perm(permission):
-        raise PermissionDenied(_("Your role can read this but not change it."))
+        raise PermissionDenied(READ_ONLY_MESSAGE)
     if not user.unit_scope(for_change=True).filter(pk=unit.pk).exists():
         raise OutOfScope

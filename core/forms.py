@@ -3,9 +3,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.formatting import DATE
 from core.text import clean
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def date_field(label, *, required: bool = True, attrs: dict | None = None) -> forms.DateField:
+    """A date typed dd/mm/yyyy (or ISO, as a browser's date picker sends it; never
+    month-first) and shown back dd/mm/yyyy; ``attrs`` are the input's HTML attributes."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format=DATE, attrs=attrs or {}),
+    )
 
 
 class CleanCharField(forms.CharField):

@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
-from core.formatting import DATE
-from core.forms import DATE_INPUTS, BootstrapBoundField, CleanCharField
+from core.forms import BootstrapBoundField, CleanCharField, date_field
 from criteria.selectors.catalogue import criteria_choices
 from directives.models import DirectiveKind, Recurrence
 
@@ -15,12 +14,7 @@ TEXT_WIDGET = {"class": "form-control"}
 
 
 def _date_field(label, *, required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format=DATE, attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
-    )
+    return date_field(label, required=required, attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"})
 
 
 class PasteForm(forms.Form):

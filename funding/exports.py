@@ -18,20 +18,19 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
 from core.formatting import date_text, decimal_text
 from core.workbooks import (
     BOLD,
     BORDER,
-    HEADER_ALIGNMENT,
-    HEADER_FILL,
     NOTE_FONT,
     TITLE_FONT,
     TOTAL_FILL,
     WARNING_FONT,
+    column_widths,
     file_name,
+    header_row,
+    print_setup,
     put,
     workbook_bytes,
 )
@@ -114,8 +113,7 @@ def proposal_workbook(
     if adjusted is not None:
         headers.append(_("Adjusted (t)"))
     widths = [6, 30, 9, 12, 12, 10, 13, 12, 9, 10, 9, 9, 11, 11, 11][: len(headers)]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    column_widths(ws, widths)
     span = len(headers)
     level_label = _("districts") if level == Level.DISTRICT else _("communes")
     title = _("Proposal to share the cement reserve of %(year)s among the %(level)s") % {
@@ -147,17 +145,7 @@ def proposal_workbook(
     )
     for row in (1, 2, 3, 4):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
-    for column, header in enumerate(headers, start=1):
-        put(
-            ws,
-            HEADER_ROW,
-            column,
-            header,
-            font=BOLD,
-            fill=HEADER_FILL,
-            border=BORDER,
-            alignment=HEADER_ALIGNMENT,
-        )
+    header_row(ws, HEADER_ROW, headers)
     ws.row_dimensions[HEADER_ROW].height = 45
     line = HEADER_ROW
     for row in proposal.rows:
@@ -212,17 +200,5 @@ def proposal_workbook(
         ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=span)
         ws.row_dimensions[line].height = 15 if text == _("Method") else 36
         line += 1
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.left.text = title.replace("&", "&&")
-    ws.oddHeader.left.size = 8
-    ws.oddFooter.center.text = _("Page &P of &N")
-    ws.oddFooter.center.size = 8
+    print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{HEADER_ROW + 1}", running_head=title)
     return workbook_bytes(workbook)

@@ -15,18 +15,19 @@ from openpyxl import Workbook
 
 from core.downloads import csv_bytes
 from core.numbers import trim_decimal
-from core.workbooks import BORDER, file_name, put, workbook_bytes
-from criteria.exports.sheets import (
-    TABLE_HEADER_ROW,
+from core.workbooks import (
+    BORDER,
     WRAP,
     column_widths,
+    file_name,
     first_page_columns,
     header_row,
     merged_header,
     print_setup,
-    running_head_text,
-    sheet_heading,
+    put,
+    workbook_bytes,
 )
+from criteria.exports.sheets import TABLE_HEADER_ROW, running_head_text, sheet_heading
 from criteria.models import IndicatorValue, MeasureType, Outcome
 from criteria.selectors.exports import AssessmentExport
 

@@ -51,30 +51,6 @@ def read_values(data, indicators: list[Indicator]) -> tuple[dict[int, ValueInput
     return values, errors
 
 
-class AssessmentFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        ReportingPeriod.objects.all(),
-        label=gettext_lazy("Period"),
-        required=False,
-        to_field_name="code",
-        empty_label="—",
-    )
-    criteria_set = forms.ModelChoiceField(
-        CriteriaSet.objects.all(),
-        label=gettext_lazy("Criteria set"),
-        required=False,
-        to_field_name="code",
-        empty_label="—",
-    )
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        from criteria.models import AssessmentStatus
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "—"), *AssessmentStatus.choices]
-
-
 class AssessmentCreateForm(forms.Form):
     commune = forms.IntegerField(widget=forms.HiddenInput)
     period = forms.ModelChoiceField(

@@ -9,18 +9,13 @@ from core.formatting import decimal_text
 from criteria.models import Assessment, AssessmentComment, AssessmentStatus, Criterion, IndicatorValue
 
 
-def assessment_list(*, visible: QuerySet[AdministrativeUnit], period=None, criteria_set=None, status=None):
-    """Assessments of communes in ``visible``, filtered; commune, district, period and set
-    loaded in the same query (a fixed number of queries whatever the count)."""
+def assessment_list(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[Assessment]:
+    """Assessments of communes in ``visible``, newest period first (filter them with
+    :class:`criteria.filters.AssessmentFilter`); commune, district, period and set loaded in
+    the same query (a fixed number of queries whatever the count)."""
     rows = Assessment.objects.filter(commune__in=visible).select_related(
         "commune__parent", "period", "criteria_set"
     )
-    if period is not None:
-        rows = rows.filter(period=period)
-    if criteria_set is not None:
-        rows = rows.filter(criteria_set=criteria_set)
-    if status:
-        rows = rows.filter(status=status)
     return rows.order_by("-period__start", "commune__parent__name", "commune__name")
 
 

@@ -16,9 +16,9 @@ from accounts.scope import unit_scope
 from communes.scope import get_unit_or_404
 from core.exceptions import OutOfScope
 from criteria import evaluation
+from criteria.filters import AssessmentFilter
 from criteria.forms.assessments import (
     AssessmentCreateForm,
-    AssessmentFilterForm,
     CommentForm,
     ReasonForm,
     read_values,
@@ -65,19 +65,16 @@ def _messages_from(request, error: ValidationError) -> None:
 @require_GET
 def assessment_list_view(request):
     """Assessments in the user's scope, filtered by period, set and status."""
-    form = AssessmentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = assessment_list(
-        visible=unit_scope(request.user),
-        period=filters.get("period"),
-        criteria_set=filters.get("criteria_set"),
-        status=filters.get("status"),
+    filters = AssessmentFilter(
+        request.GET or None, queryset=assessment_list(visible=unit_scope(request.user))
     )
+    # A filter that does not validate (an unknown period code) filters nothing.
+    rows = filters.qs if filters.is_valid() else filters.queryset
     may_start = starts_assessments(request.user)
     return render(
         request,
         "criteria/assessments/list.html",
-        {"form": form, "rows": rows[:500], "count": rows.count(), "may_start": may_start},
+        {"form": filters.form, "rows": rows[:500], "count": rows.count(), "may_start": may_start},
     )
 
 

@@ -5,8 +5,8 @@ they share (number fields, unit choices, styling) is :mod:`funding.forms.fields`
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import CleanCharField
-from funding.forms.fields import NumberField, StyledForm, UnitField, date_field, unit_choices, year_field
+from core.forms import CleanCharField, date_field
+from funding.forms.fields import NumberField, StyledForm, UnitField, unit_choices, year_field
 from funding.models import BatchKind, RoadKind, UsePurpose
 from funding.selectors.cement import Level
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import AdministrativeUnit, UnitLevel
 from core.formatting import DATE, decimal_text
-from core.forms import DATE_INPUTS, BootstrapBoundField
+from core.forms import BootstrapBoundField
 from core.numbers import NumberFormatError, parse_decimal
 
 YEAR_BOUNDS = {"min_value": 2010, "max_value": 2100}
@@ -101,11 +101,6 @@ class StyledForm(forms.Form):
             if isinstance(field, forms.DateField):
                 widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "maxlength": "10"})
                 widget.format = DATE
-
-
-def date_field(label, *, required=True) -> forms.DateField:
-    """A date written dd/mm/yyyy (:data:`core.forms.DATE_INPUTS`), shown back so."""
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUTS)
 
 
 def year_field(label=None, *, required=True) -> forms.IntegerField:

@@ -4,8 +4,8 @@ an expected rate."""
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import DATE_INPUTS, CleanCharField
-from funding.forms.fields import NumberField, StyledForm, UnitField, date_field, unit_choices, year_field
+from core.forms import DATE_INPUTS, CleanCharField, date_field
+from funding.forms.fields import NumberField, StyledForm, UnitField, unit_choices, year_field
 from funding.models import FundSource
 
 

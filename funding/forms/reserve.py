@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import CleanCharField
+from core.forms import CleanCharField, date_field
 from funding.allocation import Weights
-from funding.forms.fields import NumberField, StyledForm, date_field, year_field
+from funding.forms.fields import NumberField, StyledForm, year_field
 from funding.selectors.cement import Level
 
 

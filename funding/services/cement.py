@@ -36,7 +36,7 @@ from accounts.roles import require_permission
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit
 from communes.scope import require_unit
-from core.exceptions import OutOfScope
+from core.exceptions import READ_ONLY_MESSAGE, OutOfScope
 from core.formatting import tonnes_text
 from funding.checks import (
     MAX_KM,
@@ -88,9 +88,7 @@ def cement_batch_create(
     one holding cement of ``year`` inside another holder of the same year (a district
     and one of its communes), a bad number of tonnes.
     """
-    require_permission(
-        user, "funding.add_cementbatch", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.add_cementbatch", message=READ_ONLY_MESSAGE)
     check_year(year)
     if kind not in BatchKind.values:
         raise ValidationError({"kind": _("Choose regular or reserve.")})

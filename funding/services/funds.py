@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import require_permission
 from communes.models import AdministrativeUnit
 from communes.scope import require_unit
+from core.exceptions import READ_ONLY_MESSAGE
 from core.formatting import date_text, decimal_text, vnd_text
 from funding.checks import ZERO, check_decision_date, check_not_future, check_vnd, check_year, decimal_places
 from funding.models import Disbursement, DisbursementMilestone, FundAllocation, FundSource
@@ -153,9 +154,7 @@ def milestone_set(
     same day is changed. The rates must not go down over time: refused on
     "expected_percent" when an earlier milestone expects more, or a later one less.
     Also refused outside 0-100 (two decimals) and for a day before ``year``."""
-    require_permission(
-        user, "funding.add_disbursementmilestone", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.add_disbursementmilestone", message=READ_ONLY_MESSAGE)
     check_year(year)
     if due_on is None:
         raise ValidationError({"due_on": _("By date: enter the date.")})

@@ -20,7 +20,7 @@ from accounts.roles import require_permission
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel
 from communes.scope import require_unit
-from core.exceptions import OutOfScope
+from core.exceptions import READ_ONLY_MESSAGE, OutOfScope
 from funding.checks import MAX_TONNES, MAX_VND, decimal_places
 from funding.models import (
     CheckOutcome,
@@ -175,9 +175,7 @@ def project_create(*, user, data: ProjectInput, is_demo: bool = False) -> ValueC
     are required, at least one linkage, support approved never above support asked and
     required to approve; :class:`~core.exceptions.OutOfScope` for a commune outside the
     change scope."""
-    require_permission(
-        user, "funding.add_valuechainproject", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.add_valuechainproject", message=READ_ONLY_MESSAGE)
     _validate_project(user, data)
     project = ValueChainProject(created_by=user, is_demo=is_demo)
     _fill(project, data)
@@ -193,9 +191,7 @@ def project_update(*, user, project: ValueChainProject, data: ProjectInput) -> V
     :func:`project_create`, and its status moves only as :mod:`funding.project_status`
     allows (approval needs every active condition met). :class:`~core.exceptions.OutOfScope`
     for a project outside the user's change scope."""
-    require_permission(
-        user, "funding.change_valuechainproject", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.change_valuechainproject", message=READ_ONLY_MESSAGE)
     _check_project_scope(user, project)
     project = ValueChainProject.objects.select_for_update().get(pk=project.pk)
     _validate_project(user, data, project=project)
@@ -217,9 +213,7 @@ def condition_check_set(
     "outcome" (not met / met), "note" (required when not met: say why), "condition"
     (inactive); :class:`~core.exceptions.OutOfScope` for a project outside the user's
     change scope."""
-    require_permission(
-        user, "funding.change_valuechainproject", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.change_valuechainproject", message=READ_ONLY_MESSAGE)
     _check_project_scope(user, project)
     if outcome not in CheckOutcome.values:
         raise ValidationError({"outcome": _("Outcome: choose met or not met.")})

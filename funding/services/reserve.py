@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import require_permission
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit
+from core.exceptions import READ_ONLY_MESSAGE
 from core.formatting import decimal_text, tonnes_text
 from funding import allocation
 from funding.checks import ZERO, check_tonnes, check_year
@@ -139,9 +140,7 @@ def reserve_approve(
     reserve batch with one allocation per unit with a share, the proposal and the
     approved shares in its ``basis``. Raises as :func:`reserve_proposal`,
     :func:`check_shares` and :func:`cement_batch_create`; nothing is saved then."""
-    require_permission(
-        user, "funding.add_cementbatch", message=_("Your role can read this but not change it.")
-    )
+    require_permission(user, "funding.add_cementbatch", message=READ_ONLY_MESSAGE)
     units, proposal = reserve_proposal(user=user, year=year, level=level, reserve=reserve, weights=weights)
     checked = check_shares(proposal=proposal, units=units, shares=shares)
     weights_note = _(

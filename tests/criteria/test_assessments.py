@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit
 from core.exceptions import OutOfScope
-from criteria.models import Assessment, Criterion, Indicator
+from criteria.models import Assessment, Criterion, Indicator, ReportingPeriod
 from criteria.services.assessments import (
     StaleAssessment,
     ValueInput,
@@ -391,6 +391,34 @@ def test_the_list_query_count_does_not_grow_with_assessments(client, coordinator
         assert page.count('data-testid="assessment-row"') == n
         counts[n] = len(queries)
     assert counts[3] == counts[12]
+
+
+def test_the_list_filters_by_period_set_and_status_and_ignores_a_bad_filter(
+    client, draft, dai_tu_officer, small_set, period
+):
+    other = assessment_create(
+        user=dai_tu_officer, commune=xa("Xã Minh Tiến"), period=period, criteria_set=small_set
+    )
+    assessment_transition(user=dai_tu_officer, assessment=other, action=Action.SUBMIT, version=1)
+    client.force_login(dai_tu_officer)
+
+    def communes(query):
+        page = client.get(reverse("assessment-list") + query).content.decode()
+        return sorted(name for name in ("Xã Phúc Lương", "Xã Minh Tiến") if f">{name}</a>" in page)
+
+    assert communes("") == ["Xã Minh Tiến", "Xã Phúc Lương"]
+    assert communes("?status=submitted") == ["Xã Minh Tiến"]
+    assert communes("?period=2020-h1&criteria_set=test-set&status=draft") == ["Xã Phúc Lương"]
+    ReportingPeriod.objects.create(
+        code="2019-h2", name="6 tháng cuối năm 2019", kind="half_year", start=datetime.date(2019, 7, 1),
+        end=datetime.date(2019, 12, 31), submission_deadline=datetime.date(2020, 1, 15), lock_date=datetime.date(2020, 2, 14),
+    )  # fmt: skip
+    assert communes("?period=2019-h2") == []
+    # A period code that does not exist filters nothing (the box says so), never a 500.
+    response = client.get(reverse("assessment-list") + "?period=khong-co&status=draft")
+    assert response.status_code == 200
+    assert 'option value="2020-h1"' in response.content.decode()
+    assert communes("?period=khong-co&status=draft") == ["Xã Minh Tiến", "Xã Phúc Lương"]
 
 
 def test_the_assessment_page_query_count_is_bounded(
