@@ -74,7 +74,7 @@ def test_a_hamlet_name_of_one_long_word_wraps_instead_of_widening_the_page(page,
     from communes.models import AdministrativeUnit, UnitKind, UnitLevel
 
     commune = AdministrativeUnit.objects.get(name="Xã Phú Bình", valid_until=None)
-    long_name = "Xóm" + "Đồngtâmthượnghạ" * 12  # one word of 183 letters, as pasted from a code list
+    long_name = "Xóm" + "Đồngtâmthượnghạ" * 9  # one word of 138 letters, as pasted from a code list
     AdministrativeUnit.objects.create(
         name=long_name,
         short_name=long_name,
@@ -83,7 +83,7 @@ def test_a_hamlet_name_of_one_long_word_wraps_instead_of_widening_the_page(page,
         parent=commune,
         valid_from=commune.valid_from,
     )
-    page.set_viewport_size({"width": 1366, "height": 900})
+    page.set_viewport_size({"width": 800, "height": 900})  # a tablet, or a half-screen window
     page.goto(live_server.url + f"/login/?next=/units/{commune.pk}/")
     page.fill("#id_username", "dieuphoi")
     page.fill("#id_password", DEMO_PASSWORD)
