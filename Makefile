@@ -44,11 +44,18 @@ prepare: $(VENV)/.installed
 	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national support_conditions_4781
 	$(MANAGE) create_periods --year 2019 --year 2020 --year 2025 --year 2026
 	$(MANAGE) load_seed_directive
+# After the 2020 notice, whose tasks go to the 2020 departments, not to those merged in 2025.
+	$(MANAGE) load_missing agencies_2025
+	$(MANAGE) load_commune_agencies --province 19
 
 demo: prepare
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_assessments
 	$(MANAGE) load_demo_funding
+# The live cycle for today: an illustrative set, open periods, a queue for the coordinator,
+# a plan whose deadlines count from today (the 2020 notice's tasks closed in 2020).
+	$(MANAGE) load_demo_cycle
+	$(MANAGE) load_demo_directives
 	PORTAL_URL=http://$(HOST):$(PORT) $(MANAGE) run_reminders
 
 run: demo

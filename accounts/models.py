@@ -6,6 +6,8 @@ unit, and the user sees and changes only what lies in that unit's subtree
 (:class:`accounts.roles.Role`), held as a Django group.
 """
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,6 +26,9 @@ class AgencyKind(models.TextChoices):
     PROVINCIAL_DEPARTMENT = "department", _("Provincial department (sở, ngành)")
     COORDINATION_OFFICE = "coordination_office", _("NTM coordination office (Văn phòng Điều phối)")
     DISTRICT_COMMITTEE = "district_committee", _("District People's Committee (UBND cấp huyện)")
+    # One per commune-level unit in force since 01/07/2025 (xã, phường), made from the
+    # units table by ``manage.py load_commune_agencies``.
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee (UBND cấp xã)")
     STEERING_COMMITTEE = "steering_committee", _("Steering committee (Ban Chỉ đạo)")
     LEADERSHIP = "leadership", _("Provincial leadership")
     EXTERNAL_SYSTEM = "external_system", _("External system")
@@ -46,7 +51,15 @@ def validate_email_lines(value: str) -> None:
             ) from None
 
 
-class AgencyManager(models.Manager):
+class AgencyQuerySet(models.QuerySet):
+    def assignable(self):
+        """The agencies a directive entered today is sent to and its tasks assigned to:
+        active, and not merged into another (an agency merged in 2025 keeps its users and
+        its old assignments, but new work goes to its successor)."""
+        return self.filter(is_active=True, merger__isnull=True)
+
+
+class AgencyManager(models.Manager.from_queryset(AgencyQuerySet)):
     def get_by_natural_key(self, code: str):
         """Fixtures name an agency by its code."""
         return self.get(code=code)
@@ -54,7 +67,9 @@ class AgencyManager(models.Manager):
 
 class Agency(models.Model):
     """An agency (cơ quan, đơn vị): a provincial department, a coordination office, a
-    district committee, the leadership, or another system using the API.
+    district committee (before 01/07/2025), a commune committee, the leadership, or
+    another system using the API. One merged into another in 2025 stays, with its users
+    and assignments, as history (:class:`AgencySuccession`).
 
     ``scope`` is the administrative unit whose subtree the agency's users work on.
     ``contact_emails`` holds one address per line. The two staff counts apply to
@@ -106,6 +121,13 @@ class Agency(models.Model):
         return (self.code,)
 
     @property
+    def merged_into(self) -> "Agency | None":
+        """The agency this one was merged into (``self.merger``, an
+        :class:`AgencySuccession`, says when), or None while it is in force."""
+        merger = getattr(self, "merger", None)
+        return merger.successor if merger is not None else None
+
+    @property
     def email_list(self) -> list[str]:
         """The contact e-mails as a list, blank lines dropped."""
         return [line.strip() for line in self.contact_emails.splitlines() if line.strip()]
@@ -116,6 +138,66 @@ class Agency(models.Model):
         if self.ntm_staff_required is None or self.ntm_staff_actual is None:
             return None
         return max(self.ntm_staff_required - self.ntm_staff_actual, 0)
+
+
+class AgencySuccessionManager(models.Manager):
+    def get_by_natural_key(self, predecessor_code: str, successor_code: str):
+        """Fixtures name a merger by the codes of the two agencies."""
+        return self.get(predecessor__code=predecessor_code, successor__code=successor_code)
+
+
+class AgencySuccession(models.Model):
+    """A merger (hợp nhất, sáp nhập): ``predecessor`` went into ``successor`` on
+    ``effective_date`` (its last day is the day before), e.g. Sở Giao thông vận tải into
+    Sở Xây dựng in 2025. The predecessor stays, with its users and its assignments, as
+    history; it is no longer offered for new work (:meth:`AgencyQuerySet.assignable`).
+    An agency goes into one successor at most. ``notes`` give the legal basis and how
+    sure the fact is (what is recalled rather than read in a source says so).
+
+    A row of its own rather than a field of the old agency: ``load_missing`` adds rows
+    and never changes one already there, so the links of a fixture reach a database that
+    already holds the old agencies."""
+
+    predecessor = models.OneToOneField(
+        Agency,
+        verbose_name=_("merged agency"),
+        on_delete=models.PROTECT,
+        related_name="merger",
+    )
+    successor = models.ForeignKey(
+        Agency,
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        related_name="merged_in",
+    )
+    effective_date = models.DateField(_("effective date"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = AgencySuccessionManager()
+
+    class Meta:
+        verbose_name = _("agency merger")
+        verbose_name_plural = _("agency mergers")
+        ordering = ["effective_date", "successor__name", "predecessor__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="agency_succession_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
+
+    def natural_key(self):
+        return (self.predecessor.code, self.successor.code)
+
+    natural_key.dependencies = ["accounts.agency"]
+
+    @property
+    def predecessor_last_day(self):
+        """The last day the predecessor was in force."""
+        return self.effective_date - datetime.timedelta(days=1)
 
 
 class User(AbstractUser):

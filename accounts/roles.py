@@ -14,13 +14,18 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     COORDINATOR = "provincial_coordinator", _("Provincial coordinator")
     DISTRICT_OFFICER = "district_officer", _("District officer")
+    # Cán bộ xã: the People's Committee of one commune of the structure in force since
+    # 01/07/2025 (no district level any more); scope = that commune.
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     DEPARTMENT_OFFICER = "department_officer", _("Department officer")
     LEADER = "leader", _("Leader")
     API_CLIENT = "api_client", _("API client")
 
 
 # Roles that may change data inside their scope; the others only read.
-CHANGING_ROLES = frozenset({Role.COORDINATOR, Role.DISTRICT_OFFICER, Role.DEPARTMENT_OFFICER})
+CHANGING_ROLES = frozenset(
+    {Role.COORDINATOR, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.DEPARTMENT_OFFICER}
+)
 
 _READ_REFERENCE = [
     "communes.view_administrativeunit",
@@ -38,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "communes.change_unitsuccession",
         "accounts.add_agency",
         "accounts.change_agency",
+        "accounts.view_agencysuccession",
+        "accounts.add_agencysuccession",
+        "accounts.change_agencysuccession",
         # The criteria catalogue and the reporting calendar (hạn nộp, khóa sổ) in the admin.
         *(
             f"criteria.{action}_{model}"
@@ -55,13 +63,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "criteria.view_assessment",
     ],
     Role.DISTRICT_OFFICER: _READ_REFERENCE + ["communes.add_administrativeunit"],
+    Role.COMMUNE_OFFICER: _READ_REFERENCE + ["communes.add_administrativeunit"],
     Role.DEPARTMENT_OFFICER: list(_READ_REFERENCE),
     Role.LEADER: list(_READ_REFERENCE),
     Role.API_CLIENT: list(_READ_REFERENCE),
 }
 
-# Directives (issue 5): every role reads directives and their tasks; district and
-# department officers report on their own agency's assignments; coordinators also write
+# Directives (issue 5): every role reads directives and their tasks; district, commune
+# and department officers report on their own agency's assignments; coordinators also write
 # directives, decide extensions and edit the reminder policy (admin).
 _READ_DIRECTIVES = [
     "directives.view_directive",
@@ -83,13 +92,14 @@ ROLE_PERMISSIONS[Role.COORDINATOR] += [
     "directives.view_reminderrun",
 ]
 ROLE_PERMISSIONS[Role.DISTRICT_OFFICER] += [*_READ_DIRECTIVES, *_REPORT_ON_TASKS]
+ROLE_PERMISSIONS[Role.COMMUNE_OFFICER] += [*_READ_DIRECTIVES, *_REPORT_ON_TASKS]
 ROLE_PERMISSIONS[Role.DEPARTMENT_OFFICER] += [*_READ_DIRECTIVES, *_REPORT_ON_TASKS]
 ROLE_PERMISSIONS[Role.LEADER] += list(_READ_DIRECTIVES)
 ROLE_PERMISSIONS[Role.API_CLIENT] += list(_READ_DIRECTIVES)
 
 # Cement and funds (issue 6): every role reads allocations, use, disbursements, projects
-# and OCOP products inside its scope; district officers report cement use, deliveries,
-# disbursements and OCOP products for their district; coordinators also allocate
+# and OCOP products inside its scope; district (and commune) officers report cement use,
+# deliveries, disbursements and OCOP products for their district (commune); coordinators also allocate
 # (batches, the approved reserve, fund allocations), set the expected disbursement
 # rates, keep the communes registered to reach the standard, the roads still to harden,
 # the fund sources and the QĐ 4781 conditions (admin), and vet value-chain projects.
@@ -120,6 +130,7 @@ ROLE_PERMISSIONS[Role.COORDINATOR] += [
     f"funding.{action}_{model}" for model in _FUNDING_MODELS for action in ("view", "add", "change")
 ]
 ROLE_PERMISSIONS[Role.DISTRICT_OFFICER] += [*_READ_FUNDING, *_REPORT_FUNDING]
+ROLE_PERMISSIONS[Role.COMMUNE_OFFICER] += [*_READ_FUNDING, *_REPORT_FUNDING]
 ROLE_PERMISSIONS[Role.DEPARTMENT_OFFICER] += list(_READ_FUNDING)
 ROLE_PERMISSIONS[Role.LEADER] += list(_READ_FUNDING)
 ROLE_PERMISSIONS[Role.API_CLIENT] += list(_READ_FUNDING)

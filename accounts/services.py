@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, User
 from accounts.roles import Role
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, UnitLevel
 
 # Shown in the README and printed by `make run`. Demo only: never created in production.
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 (published demo password, refused in production)
@@ -26,11 +27,24 @@ class DemoUser:
     is_superuser: bool = False
 
 
+# The agency of a commune's People's Committee is named by the commune's GSO code (the
+# code of the unit in force: new communes of 2025 reuse codes of old ones).
+COMMUNE_AGENCY_PREFIX = "ubnd-xa-"
+
+
+def commune_agency_code(gso_code: str) -> str:
+    """``"05908"`` (Xã Phú Bình, in force since 01/07/2025) -> ``"ubnd-xa-05908"``."""
+    return f"{COMMUNE_AGENCY_PREFIX}{gso_code}"
+
+
 DEMO_USERS = (
     DemoUser("admin", "Quản trị hệ thống", Role.COORDINATOR, "vpdp-ntm-tinh", True, True),
     DemoUser("dieuphoi", "Nguyễn Thị Điều Phối", Role.COORDINATOR, "vpdp-ntm-tinh", is_staff=True),
     DemoUser("daitu", "Trần Văn Đại Từ", Role.DISTRICT_OFFICER, "vpdp-ntm-huyen-dai-tu"),
     DemoUser("phubinh", "Lê Thị Phú Bình", Role.DISTRICT_OFFICER, "vpdp-ntm-huyen-phu-binh"),
+    # Two communes of the structure in force: Xã Phú Bình (05908) and Xã Tân Cương (05503).
+    DemoUser("xaphubinh", "Vũ Thị Bình", Role.COMMUNE_OFFICER, commune_agency_code("05908")),
+    DemoUser("xatancuong", "Đỗ Văn Cương", Role.COMMUNE_OFFICER, commune_agency_code("05503")),
     DemoUser("sogtvt", "Phạm Văn Giao Thông", Role.DEPARTMENT_OFFICER, "so-giao-thong-van-tai"),
     DemoUser("lanhdao", "Hoàng Văn Lãnh Đạo", Role.LEADER, "ubnd-tinh"),
     DemoUser("apiclient", "Hệ thống báo cáo tỉnh", Role.API_CLIENT, "he-thong-bao-cao-demo"),
@@ -39,8 +53,10 @@ DEMO_USERS = (
 
 @transaction.atomic
 def demo_users_ensure() -> list[tuple[DemoUser, bool]]:
-    """Create the demo users (one per role) that do not exist yet; return each with
-    whether it was created. An existing user is left as it is (its password included).
+    """Create the demo users (one per role, two commune officers) that do not exist yet;
+    return each with whether it was created. An existing user is left as it is (its
+    password included). The People's Committees of the demo users' communes are created
+    if missing (:func:`commune_agencies_ensure`, as ``load_commune_agencies`` does).
 
     Raises :class:`ImproperlyConfigured` where demo data is off (production mode), and
     :class:`Agency.DoesNotExist` if the agencies fixture was not loaded first.
@@ -57,6 +73,12 @@ def demo_users_ensure() -> list[tuple[DemoUser, bool]]:
             "scope": province,
         },
     )
+    communes = [
+        demo.agency_code.removeprefix(COMMUNE_AGENCY_PREFIX)
+        for demo in DEMO_USERS
+        if demo.agency_code.startswith(COMMUNE_AGENCY_PREFIX)
+    ]
+    commune_agencies_ensure(units=AdministrativeUnit.objects.filter(code__in=communes, valid_until=None))
     results = []
     for demo in DEMO_USERS:
         user = User.objects.filter(username=demo.username).first()
@@ -77,6 +99,59 @@ def demo_users_ensure() -> list[tuple[DemoUser, bool]]:
             user.groups.add(Group.objects.get(name=demo.role.value))
         results.append((demo, created))
     return results
+
+
+@dataclass(frozen=True)
+class CommuneAgencies:
+    """What :func:`commune_agencies_ensure` did: agencies created, units that had one."""
+
+    created: int
+    kept: int
+
+
+@transaction.atomic
+def commune_agencies_ensure(
+    *, units: QuerySet[AdministrativeUnit] | None = None, province_code: str = "19"
+) -> CommuneAgencies:
+    """Give each commune-level unit in force (xã, phường: the 92 of Thái Nguyên since
+    01/07/2025, NQ 1683/NQ-UBTVQH15) its People's Committee, an agency of kind
+    :attr:`AgencyKind.COMMUNE_COMMITTEE` whose scope is the unit: code
+    ``ubnd-xa-<GSO code>`` (:func:`commune_agency_code`), name "Ủy ban nhân dân xã Phú
+    Bình", short name "UBND xã Phú Bình". Read from the units table, never from a list.
+
+    ``units`` (default: the commune-level units in force under the province in force with
+    GSO ``province_code``) are the units to cover; units that are not commune-level or
+    not in force are skipped. A unit that already has a commune committee, or whose
+    code is taken, is left as it is: an agency a coordinator edited is never overwritten,
+    so a second run creates nothing. Raises ``AdministrativeUnit.DoesNotExist`` when the
+    province is not loaded (``manage.py load_admin_units --province 19``).
+    """
+    if units is None:
+        province = AdministrativeUnit.objects.get(code=province_code, valid_until=None)
+        units = AdministrativeUnit.objects.within(province)
+    units = list(units.filter(level=UnitLevel.COMMUNE, valid_until__isnull=True).order_by("code"))
+    taken_codes = set(Agency.objects.values_list("code", flat=True))
+    covered = set(
+        Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, scope__in=units).values_list(
+            "scope_id", flat=True
+        )
+    )
+    created = 0
+    for unit in units:
+        code = commune_agency_code(unit.code)
+        if unit.pk in covered or code in taken_codes:
+            continue
+        # "Xã Phú Bình" -> "xã Phú Bình", as the province writes it after "Ủy ban nhân dân".
+        named = unit.name[:1].lower() + unit.name[1:]
+        Agency.objects.create(
+            code=code,
+            name=f"Ủy ban nhân dân {named}",
+            short_name=f"UBND {named}",
+            kind=AgencyKind.COMMUNE_COMMITTEE,
+            scope=unit,
+        )
+        created += 1
+    return CommuneAgencies(created=created, kept=len(units) - created)
 
 
 def notifications_mark_read(*, user) -> int:

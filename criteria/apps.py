@@ -10,9 +10,11 @@ class CriteriaConfig(AppConfig):
     def ready(self):
         from communes.signals import unit_page_sections
         from criteria.views.assessments import unit_assessments_section
+        from criteria.views.lineage import unit_lineage_section
 
         checks.register(defusedxml_check)
         unit_page_sections.connect(unit_assessments_section, dispatch_uid="criteria.unit_assessments_section")
+        unit_page_sections.connect(unit_lineage_section, dispatch_uid="criteria.unit_lineage_section")
 
 
 def defusedxml_check(app_configs=None, **kwargs) -> list[checks.Error]:

@@ -2,15 +2,19 @@
 
 from django.urls import path
 
-from criteria.views import assessments, catalogue, exports, overview, reports
+from criteria.views import assessments, catalogue, exports, groups, overview, reports
 
 urlpatterns = [
-    # The catalogue: criteria sets, targets, responsible departments.
+    # The catalogue: criteria sets, indicators and targets, commune groups, departments.
     path("sets/", catalogue.criteria_set_list, name="criteria-set-list"),
     path("sets/<slug:code>/", catalogue.criteria_set_detail, name="criteria-set-detail"),
     path("sets/<slug:code>/copy/", catalogue.criteria_set_copy_view, name="criteria-set-copy"),
+    path("sets/<slug:code>/groups/", groups.commune_groups_view, name="criteria-set-groups"),
     path("indicators/<int:pk>/target/", catalogue.indicator_target, name="indicator-target"),
+    path("indicators/<int:pk>/edit/", catalogue.indicator_edit_view, name="indicator-edit"),
+    path("indicators/<int:pk>/delete/", catalogue.indicator_delete_view, name="indicator-delete"),
     path("criteria/<int:pk>/agency/", catalogue.criterion_agency, name="criterion-agency"),
+    path("criteria/<int:pk>/indicators/new/", catalogue.indicator_create_view, name="indicator-create"),
     # The overview of a period and the recognitions.
     path("overview/", overview.overview, name="criteria-overview"),
     path("recognitions/", overview.recognition_list, name="recognition-list"),

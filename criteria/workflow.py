@@ -26,20 +26,25 @@ class Action(StrEnum):
 # Role keys are accounts.roles.Role values; state keys are AssessmentStatus values.
 COORDINATOR = "provincial_coordinator"
 DISTRICT = "district_officer"
+# A commune officer (cán bộ xã, since 01/07/2025) does for its commune what a district
+# officer did for a district: the same actions in every state.
+COMMUNE = "commune_officer"
 DEPARTMENT = "department_officer"
 LEADER = "leader"
 API_CLIENT = "api_client"
-ROLES = (COORDINATOR, DISTRICT, DEPARTMENT, LEADER, API_CLIENT)
+ROLES = (COORDINATOR, DISTRICT, COMMUNE, DEPARTMENT, LEADER, API_CLIENT)
 STATES = ("draft", "submitted", "returned", "approved")
 
 TRANSITIONS: dict[tuple[str, str], frozenset[Action]] = {
     ("draft", COORDINATOR): frozenset({Action.EDIT, Action.SUBMIT, Action.COMMENT}),
     ("draft", DISTRICT): frozenset({Action.EDIT, Action.SUBMIT}),
+    ("draft", COMMUNE): frozenset({Action.EDIT, Action.SUBMIT}),
     ("draft", DEPARTMENT): frozenset({Action.COMMENT}),
     ("submitted", COORDINATOR): frozenset({Action.APPROVE, Action.RETURN, Action.COMMENT}),
     ("submitted", DEPARTMENT): frozenset({Action.COMMENT}),
     ("returned", COORDINATOR): frozenset({Action.EDIT, Action.SUBMIT, Action.COMMENT}),
     ("returned", DISTRICT): frozenset({Action.EDIT, Action.SUBMIT}),
+    ("returned", COMMUNE): frozenset({Action.EDIT, Action.SUBMIT}),
     ("returned", DEPARTMENT): frozenset({Action.COMMENT}),
     ("approved", COORDINATOR): frozenset({Action.REOPEN, Action.COMMENT}),
     ("approved", DEPARTMENT): frozenset({Action.COMMENT}),

@@ -56,7 +56,7 @@ class DirectiveForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXT_WIDGET, "rows": 2}),
     )
     recipients = forms.ModelMultipleChoiceField(
-        Agency.objects.filter(is_active=True).order_by("kind", "name"),
+        Agency.objects.assignable().order_by("kind", "name"),
         label=_("Recipients (nơi nhận)"),
         required=False,
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
@@ -72,14 +72,14 @@ class AgencyChecklist(forms.CheckboxSelectMultiple):
 
 
 class AgencyChoiceField(forms.ModelMultipleChoiceField):
-    """Active agencies by kind then name, shown by short name ("Sở GTVT", "UBND Đại Từ")."""
+    """Agencies that take new work (active, not merged into another:
+    ``Agency.objects.assignable()``) by kind then name, shown by short name ("Sở GTVT",
+    "UBND Đại Từ")."""
 
     widget = AgencyChecklist
 
     def __init__(self, **kwargs):
-        super().__init__(
-            Agency.objects.filter(is_active=True).order_by("kind", "name"), required=False, **kwargs
-        )
+        super().__init__(Agency.objects.assignable().order_by("kind", "name"), required=False, **kwargs)
 
     def label_from_instance(self, obj):
         return obj.short_name

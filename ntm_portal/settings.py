@@ -49,6 +49,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # where this is true; production mode never creates them.
 DEMO_DATA = env.bool("DEMO_DATA", default=DEBUG)
 
+# Separation of duties (ARCHITECTURE: assessments are approved or returned "by other
+# users"): a coordinator may not approve an assessment they submitted. True lets a
+# one-person office approve its own submissions (criteria.services.assessments).
+ALLOW_SELF_APPROVAL = env.bool("ALLOW_SELF_APPROVAL", default=False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -100,6 +100,27 @@ def phu_binh_officer(db):
     return make_user("phubinh_officer", Role.DISTRICT_OFFICER, "vpdp-ntm-huyen-phu-binh")
 
 
+def commune_officer_of(username: str, gso_code: str) -> User:
+    """A commune officer of the commune in force with ``gso_code``, member of its People's
+    Committee (created as ``load_commune_agencies`` does if the test has not yet)."""
+    from accounts.services import commune_agencies_ensure, commune_agency_code
+
+    commune_agencies_ensure(units=AdministrativeUnit.objects.filter(code=gso_code, valid_until=None))
+    return make_user(username, Role.COMMUNE_OFFICER, commune_agency_code(gso_code))
+
+
+@pytest.fixture
+def commune_officer(db):
+    """A commune officer of the new Xã Phú Bình (GSO 05908, in force since 01/07/2025)."""
+    return commune_officer_of("xaphubinh_officer", "05908")
+
+
+@pytest.fixture
+def other_commune_officer(db):
+    """The outsider among communes: a commune officer of the new Xã Tân Cương (GSO 05503)."""
+    return commune_officer_of("xatancuong_officer", "05503")
+
+
 @pytest.fixture
 def department_officer(db):
     return make_user("transport_officer", Role.DEPARTMENT_OFFICER, "so-giao-thong-van-tai")

@@ -142,8 +142,8 @@ def test_demo_users_are_created_once_per_role():
     assert (
         User.objects.filter(username__in=["dieuphoi", "daitu", "sogtvt", "lanhdao", "apiclient"]).count() == 5
     )
-    assert out.getvalue().count("(created)") == 7
-    assert out.getvalue().count("(already there)") == 7
+    assert out.getvalue().count("(created)") == 9
+    assert out.getvalue().count("(already there)") == 9
     assert User.objects.get(username="daitu").check_password("Demo@2026")
 
 

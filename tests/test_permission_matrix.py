@@ -16,6 +16,7 @@ PERSONAS = [
     "coordinator",
     "dai_tu_officer",
     "phu_binh_officer",
+    "commune_officer",
     "department_officer",
     "leader",
     "api_client_user",
@@ -104,22 +105,45 @@ def _upload_pk():
     return [ReportUpload.objects.create(uploaded_by=owner, filename="x.xlsx", data=b"", status="ready").pk]
 
 
-REPORTERS_ONLY = {"coordinator": 200, "dai_tu_officer": 200, "phu_binh_officer": 200, "*": 403}
+REPORTERS_ONLY = {
+    "coordinator": 200,
+    "dai_tu_officer": 200,
+    "phu_binh_officer": 200,
+    "commune_officer": 200,
+    "*": 403,
+}
 
 READ_ONLY_ROLES = {"department_officer": 302, "leader": 302, "api_client_user": 302}
 
 # Funding (issue 6): who may open the reporting forms (GET) and what a valid report for
 # Huyện Đại Từ answers (POST): saved (302) in scope, 404 outside it, 403 for read-only roles.
 FUNDING = __import__("tests.funding.matrix", fromlist=["Pk"])
-FUNDING_REPORTERS_GET = {"coordinator": 200, "dai_tu_officer": 200, "phu_binh_officer": 200, "*": 403}
-FUNDING_REPORTERS_POST = {"coordinator": 302, "dai_tu_officer": 302, "phu_binh_officer": 404, "*": 403}
+FUNDING_REPORTERS_GET = {
+    "coordinator": 200,
+    "dai_tu_officer": 200,
+    "phu_binh_officer": 200,
+    "commune_officer": 200,
+    "*": 403,
+}
+FUNDING_REPORTERS_POST = {
+    "coordinator": 302,
+    "dai_tu_officer": 302,
+    "phu_binh_officer": 404,
+    "commune_officer": 404,
+    "*": 403,
+}
 
 # (url name, args factory, method, {persona: expected status}[, POST data])
 # A refused workflow action answers 302 back to the assessment with the reason shown.
 MATRIX = [
     ("home", None, "get", {"anonymous": 302, "*": 200}),
     ("unit-search", None, "get", {"anonymous": 302, "*": 200}),
-    ("unit-detail", _dai_tu_commune, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "unit-detail",
+        _dai_tu_commune,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
+    ),
     (
         "unit-detail",
         _new_commune,
@@ -127,12 +151,19 @@ MATRIX = [
         {"anonymous": 302, "dai_tu_officer": 404, "phu_binh_officer": 404, "*": 200},
     ),
     # Adding a hamlet: a role holding communes.add_administrativeunit whose scope holds the
-    # commune (in force today); a read-only scope gets 403, no scope 404.
+    # commune (in force today: the commune officer's own); a read-only scope gets 403, no scope 404.
     (
         "unit-detail",
         _new_commune,
         "post",
-        {"anonymous": 302, "coordinator": 302, "dai_tu_officer": 404, "phu_binh_officer": 404, "*": 403},
+        {
+            "anonymous": 302,
+            "coordinator": 302,
+            "commune_officer": 302,
+            "dai_tu_officer": 404,
+            "phu_binh_officer": 404,
+            "*": 403,
+        },
     ),
     ("healthz", None, "get", {"*": 200}),
     ("login", None, "get", {"anonymous": 200, "*": 302}),
@@ -144,32 +175,37 @@ MATRIX = [
     ("notifications", None, "get", {"anonymous": 302, "*": 200}),
     ("notifications", None, "post", {"anonymous": 302, "*": 302}),
     ("assessment-list", None, "get", {"anonymous": 302, "*": 200}),
-    ("assessment-detail", _assessment_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "assessment-detail",
+        _assessment_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
+    ),
     (
         "assessment-detail",
         _assessment_pk,
         "post",
-        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 302},
         {"version": "1"},
     ),
     (
         "assessment-evaluate",
         _assessment_pk,
         "post",
-        {"anonymous": 302, "phu_binh_officer": 404, "*": 200},
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
     ),
     (
         "assessment-transition",
         _assessment_submit,
         "post",
-        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 302},
         {"version": "1"},
     ),
     (
         "assessment-comment",
         _assessment_pk,
         "post",
-        {"anonymous": 302, "phu_binh_officer": 404, "*": 302},
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 302},
         {"criterion": "0", "text": "x"},
     ),
     ("criteria-set-list", None, "get", {"anonymous": 302, "*": 200}),
@@ -197,6 +233,11 @@ MATRIX = [
         {"anonymous": 302, "coordinator": 302, "*": 403},
         {"agency": ""},
     ),
+    # Commune groups and indicators in the portal (issue 11): the coordinator's pages alone.
+    ("criteria-set-groups", lambda: "qd-51-2025", "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("indicator-create", _criterion, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("indicator-edit", _indicator, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("indicator-delete", _indicator, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("criteria-overview", None, "get", {"anonymous": 302, "*": 200}),
     ("recognition-list", None, "get", {"anonymous": 302, "*": 200}),
     ("recognition-recheck", None, "get", {"anonymous": 302, "*": 200}),
@@ -208,7 +249,14 @@ MATRIX = [
         None,
         "post",
         # Outside the change scope is 404; a role that may not start one is told so (302).
-        {"anonymous": 302, "phu_binh_officer": 404, "leader": 404, "api_client_user": 404, "*": 302},
+        {
+            "anonymous": 302,
+            "phu_binh_officer": 404,
+            "commune_officer": 404,
+            "leader": 404,
+            "api_client_user": 404,
+            "*": 302,
+        },
         {"commune": "0", "period": "2020-h1", "criteria_set": "matrix"},
     ),
     # Excel round trip (issue 4): district officers and coordinators only (403 for the
@@ -225,6 +273,7 @@ MATRIX = [
             "coordinator": 400,
             "dai_tu_officer": 400,
             "phu_binh_officer": 400,
+            "commune_officer": 400,
         },
     ),
     (
@@ -237,6 +286,7 @@ MATRIX = [
             "coordinator": 400,
             "dai_tu_officer": 400,
             "phu_binh_officer": 400,
+            "commune_officer": 400,
         },
         {},
     ),
@@ -285,7 +335,13 @@ MATRIX = [
         "directive-assignment",
         __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
         "get",
-        {"anonymous": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 200},
+        {
+            "anonymous": 302,
+            "phu_binh_officer": 404,
+            "commune_officer": 404,
+            "department_officer": 404,
+            "*": 200,
+        },
     ),
     (
         "directive-progress",
@@ -296,6 +352,7 @@ MATRIX = [
             "coordinator": 302,
             "dai_tu_officer": 302,
             "phu_binh_officer": 404,
+            "commune_officer": 404,
             "department_officer": 404,
             "*": 403,
         },
@@ -310,6 +367,7 @@ MATRIX = [
             "coordinator": 302,
             "dai_tu_officer": 302,
             "phu_binh_officer": 404,
+            "commune_officer": 404,
             "department_officer": 404,
             "*": 403,
         },
@@ -318,7 +376,14 @@ MATRIX = [
         "directive-reopen",
         __import__("tests.directives.matrix", fromlist=["dai_tu_assignment_pk"]).dai_tu_assignment_pk,
         "post",
-        {"anonymous": 302, "coordinator": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 403},
+        {
+            "anonymous": 302,
+            "coordinator": 302,
+            "phu_binh_officer": 404,
+            "commune_officer": 404,
+            "department_officer": 404,
+            "*": 403,
+        },
         {"reason": "Đánh dấu nhầm."},
     ),
     (
@@ -332,6 +397,7 @@ MATRIX = [
             "coordinator": 400,
             "dai_tu_officer": 400,
             "phu_binh_officer": 404,
+            "commune_officer": 404,
             "department_officer": 404,
             "*": 403,
         },
@@ -348,7 +414,13 @@ MATRIX = [
         "directive-report-file",
         __import__("tests.directives.matrix", fromlist=["report_pk"]).report_pk,
         "get",
-        {"anonymous": 302, "phu_binh_officer": 404, "department_officer": 404, "*": 200},
+        {
+            "anonymous": 302,
+            "phu_binh_officer": 404,
+            "commune_officer": 404,
+            "department_officer": 404,
+            "*": 200,
+        },
     ),
     ("directive-api-parse", None, "post", {"anonymous": 401, "coordinator": 400, "*": 403}),
     ("directive-api-list", None, "get", {"anonymous": 401, "*": 200}),
@@ -365,7 +437,12 @@ MATRIX = [
     # set expected rates and vet projects; read-only roles get 403 on every form. An empty or
     # incomplete form answers 400 with the errors.
     ("funding-cement", None, "get", {"anonymous": 302, "*": 200}),
-    ("funding-batch", FUNDING.batch_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "funding-batch",
+        FUNDING.batch_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
+    ),
     ("funding-batch-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("funding-batch-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
     ("funding-use-new", None, "get", {"anonymous": 302, **FUNDING_REPORTERS_GET}),
@@ -407,7 +484,12 @@ MATRIX = [
         {"anonymous": 302, "coordinator": 200, "*": 403},
         {"year": "2020", "level": "district", "reserve": "10"},
     ),
-    ("funding-unit", FUNDING.dai_tu_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "funding-unit",
+        FUNDING.dai_tu_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
+    ),
     ("funding-funds", None, "get", {"anonymous": 302, "*": 200}),
     ("funding-fund-allocation-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     (
@@ -435,7 +517,12 @@ MATRIX = [
     ("funding-projects", None, "get", {"anonymous": 302, "*": 200}),
     ("funding-project-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("funding-project-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
-    ("funding-project", FUNDING.project_pk, "get", {"anonymous": 302, "phu_binh_officer": 404, "*": 200}),
+    (
+        "funding-project",
+        FUNDING.project_pk,
+        "get",
+        {"anonymous": 302, "phu_binh_officer": 404, "commune_officer": 404, "*": 200},
+    ),
     ("funding-project-edit", FUNDING.project_pk, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     (
         "funding-project-edit",

@@ -2,6 +2,7 @@
 ``a-<id>`` (Đạt "1" / Không đạt "0" / none "") and ``e-<id>`` (evidence)."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,12 +53,22 @@ def read_values(data, indicators: list[Indicator]) -> tuple[dict[int, ValueInput
 
 
 class AssessmentCreateForm(forms.Form):
+    """Start an assessment: the commune (hidden), a period and a set by code, the newest
+    first. The view sets the initial period and set to a pair that can be used today
+    (:func:`criteria.services.assessments.assessment_start_defaults`)."""
+
     commune = forms.IntegerField(widget=forms.HiddenInput)
     period = forms.ModelChoiceField(
-        ReportingPeriod.objects.all(), label=gettext_lazy("Period"), to_field_name="code", empty_label=None
+        ReportingPeriod.objects.order_by("-start", "kind"),
+        label=gettext_lazy("Period"),
+        to_field_name="code",
+        empty_label=None,
     )
     criteria_set = forms.ModelChoiceField(
-        CriteriaSet.objects.all(), label=gettext_lazy("Criteria set"), to_field_name="code", empty_label=None
+        CriteriaSet.objects.order_by(F("effective_from").desc(nulls_last=True), "code"),
+        label=gettext_lazy("Criteria set"),
+        to_field_name="code",
+        empty_label=None,
     )
 
 

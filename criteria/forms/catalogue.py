@@ -12,38 +12,113 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AdministrativeUnit, UnitLevel
 from core.forms import DATE_INPUTS
 from core.numbers import NumberFormatError, parse_decimal
-from criteria.models import Comparison
+from criteria.models import Comparison, MeasureType, Verification
 from criteria.selectors.catalogue import departments
 
+TARGET_HELP = _("A percentage as 0-100 (85 for 85 %); a decimal comma is fine: 26,7. Leave empty to clear.")
 
-class IndicatorTargetForm(forms.Form):
-    """A numeric indicator's comparison and target; an empty target clears it."""
 
-    comparison = forms.ChoiceField(
-        label=_("Comparison"),
-        choices=[
-            (Comparison.AT_LEAST.value, format_lazy("≥ {}", Comparison.AT_LEAST.label)),
-            (Comparison.AT_MOST.value, format_lazy("≤ {}", Comparison.AT_MOST.label)),
-            (Comparison.EQUAL.value, format_lazy("= {}", Comparison.EQUAL.label)),
-        ],
-    )
-    target = forms.CharField(
-        label=_("Target"),
-        required=False,
-        max_length=30,
-        help_text=_(
-            "A percentage as 0-100 (85 for 85 %); a decimal comma is fine: 26,7. Leave empty to clear."
-        ),
-    )
+def _decimal_or_none(text: str) -> Decimal | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_decimal(text)
+    except NumberFormatError:
+        raise ValidationError(_("Enter a number, for example 26,7."), code="invalid") from None
+
+
+class GroupTargetsMixin:
+    """One optional target field per commune group of the set, named "group-<id>" (the
+    key the services give their errors), labelled with the group's name."""
+
+    def add_group_fields(self, groups, initial: dict | None = None) -> None:
+        self.commune_groups = list(groups)
+        for group in self.commune_groups:
+            name = f"group-{group.pk}"
+            self.fields[name] = forms.CharField(label=group.name, required=False, max_length=30)
+            if initial and group.pk in initial:
+                self.initial[name] = initial[group.pk]
+
+    def group_fields(self):
+        """The bound fields of the groups, in the groups' order."""
+        return [self[f"group-{group.pk}"] for group in self.commune_groups]
+
+    def clean(self):
+        cleaned = super().clean()
+        for group in self.commune_groups:
+            name = f"group-{group.pk}"
+            if name in cleaned:
+                try:
+                    cleaned[name] = _decimal_or_none(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, f"{group.name}: {' '.join(error.messages)}")
+        return cleaned
+
+    def group_targets(self) -> dict[int, Decimal | None]:
+        """The typed target of each group whose field was sent (None when left empty),
+        by group id; a group whose field was not sent at all is left as it is."""
+        return {
+            group.pk: self.cleaned_data.get(f"group-{group.pk}")
+            for group in self.commune_groups
+            if f"group-{group.pk}" in self.data
+        }
+
+
+NUMERIC_COMPARISON_CHOICES = [
+    (Comparison.AT_LEAST.value, format_lazy("≥ {}", Comparison.AT_LEAST.label)),
+    (Comparison.AT_MOST.value, format_lazy("≤ {}", Comparison.AT_MOST.label)),
+    (Comparison.EQUAL.value, format_lazy("= {}", Comparison.EQUAL.label)),
+]
+
+
+class IndicatorTargetForm(GroupTargetsMixin, forms.Form):
+    """A numeric indicator's comparison and target, and its target for each commune
+    group of the set (``groups``); an empty target clears it."""
+
+    comparison = forms.ChoiceField(label=_("Comparison"), choices=NUMERIC_COMPARISON_CHOICES)
+    target = forms.CharField(label=_("Target"), required=False, max_length=30, help_text=TARGET_HELP)
+
+    def __init__(self, *args, groups=(), group_initial: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_group_fields(groups, group_initial)
 
     def clean_target(self) -> Decimal | None:
-        text = self.cleaned_data["target"].strip()
-        if not text:
-            return None
-        try:
-            return parse_decimal(text)
-        except NumberFormatError:
-            raise ValidationError(_("Enter a number, for example 26,7."), code="invalid") from None
+        return _decimal_or_none(self.cleaned_data["target"])
+
+
+class IndicatorForm(GroupTargetsMixin, forms.Form):
+    """An indicator of a set as a coordinator adds or edits it, with its target for each
+    commune group of the set (``groups``). The rules are in
+    :mod:`criteria.services.indicators`."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=10, help_text=_("The criterion's number, a dot and a number: 2.1, 17.1a.")
+    )
+    name = forms.CharField(label=_("Indicator"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.CharField(
+        label=_("Unit"), max_length=60, required=False, help_text=_("e.g. %, km, triệu đồng/người/năm")
+    )
+    measure_type = forms.ChoiceField(label=_("Measure type"), choices=MeasureType.choices)
+    comparison = forms.ChoiceField(
+        label=_("Comparison"),
+        choices=[*NUMERIC_COMPARISON_CHOICES, (Comparison.ACHIEVED.value, Comparison.ACHIEVED.label)],
+    )
+    target = forms.CharField(label=_("Target"), required=False, max_length=30, help_text=TARGET_HELP)
+    verification = forms.ChoiceField(label=_("Verification"), choices=Verification.choices)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The legal act and annex, or the page the target was read from."),
+    )
+
+    def __init__(self, *args, groups=(), group_initial: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_group_fields(groups, group_initial)
+
+    def clean_target(self) -> Decimal | None:
+        return _decimal_or_none(self.cleaned_data["target"])
 
 
 class CriterionAgencyForm(forms.Form):

@@ -4,12 +4,14 @@ an error on its field, and the view falls back to a default."""
 
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel
 from core.formatting import date_text
 from core.forms import DATE_INPUTS
 from criteria.models import CriteriaSet, RecognitionLevel, ReportingPeriod
+from criteria.selectors.overview import default_recognition_set
 
 UNKNOWN_CODE = {"invalid_choice": _("There is no entry with the code “%(value)s”.")}
 
@@ -90,7 +92,10 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class RecognitionForm(forms.Form):
     """A recognition decision: which unit, at which level, under which set, by which
-    decision. ``units`` is the queryset the user may change (a coordinator's scope)."""
+    decision. ``units`` is the queryset the user may change (a coordinator's scope).
+    Unbound, it proposes the NTM standard level and the standard set in force today
+    (:func:`criteria.selectors.overview.default_recognition_set`), which a decision
+    dated today may be recorded under."""
 
     unit = UnitChoiceField(label=_("Commune or hamlet"), queryset=AdministrativeUnit.objects.none())
     level = forms.ChoiceField(label=_("Recognition level"), choices=RecognitionLevel.choices)
@@ -103,6 +108,10 @@ class RecognitionForm(forms.Form):
 
     def __init__(self, *args, units: QuerySet[AdministrativeUnit], **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("level", RecognitionLevel.STANDARD)
+            if "criteria_set" not in self.initial:
+                self.initial["criteria_set"] = default_recognition_set(day=timezone.localdate())
         self.fields["unit"].queryset = (
             units.filter(Q(kind=UnitKind.COMMUNE) | Q(level=UnitLevel.HAMLET))
             .select_related("parent")

@@ -46,7 +46,7 @@ class TemplateForm(forms.Form):
     not in force during the period, a unit with no xã at the period's end, a period
     locked for the user (only a coordinator changes it then: the upload would be refused)."""
 
-    unit = UnitChoiceField(label=_("District or province"), queryset=None, empty_label=None)
+    unit = UnitChoiceField(label=_("Reporting unit"), queryset=None, empty_label=None)
     period = PeriodChoiceField(
         label=_("Reporting period"),
         queryset=ReportingPeriod.objects.order_by("-start", "kind"),

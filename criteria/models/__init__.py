@@ -1,7 +1,8 @@
 """Criteria sets, reporting periods, commune assessments, recognitions and Excel reports.
 
 One module per topic: :mod:`~criteria.models.catalogue` (criteria sets, criteria,
-indicators, commune groups), :mod:`~criteria.models.periods` (reporting periods),
+indicators, commune groups), :mod:`~criteria.models.groups` (each commune's group per
+period), :mod:`~criteria.models.periods` (reporting periods),
 :mod:`~criteria.models.assessments` (assessments, their values, results and comments),
 :mod:`~criteria.models.recognitions` and :mod:`~criteria.models.reports` (Excel report
 uploads). Every model and choices class is imported here, so Django finds the models
@@ -34,6 +35,7 @@ from criteria.models.catalogue import (
     MeasureType,
     Verification,
 )
+from criteria.models.groups import CommuneGroupAssignment
 from criteria.models.periods import PeriodKind, ReportingPeriod
 from criteria.models.recognitions import Recognition, RecognitionLevel
 from criteria.models.reports import ReportUpload, UploadStatus
@@ -43,6 +45,7 @@ __all__ = [
     "AssessmentComment",
     "AssessmentStatus",
     "CommuneGroup",
+    "CommuneGroupAssignment",
     "Comparison",
     "CriteriaSet",
     "CriteriaSetLevel",

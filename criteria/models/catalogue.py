@@ -197,7 +197,11 @@ class IndicatorGroupTarget(models.Model):
     commune_group = models.ForeignKey(CommuneGroup, on_delete=models.CASCADE, related_name="targets")
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = _("target for a commune group")
+        verbose_name_plural = _("targets for commune groups")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "commune_group"], name="group_target_unique")
         ]

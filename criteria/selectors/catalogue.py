@@ -8,21 +8,27 @@ indicators a set holds.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind
+from core.formatting import decimal_text
 from core.numbers import trim_decimal
 from criteria.catalogue import comparison_symbol
 from criteria.models import (
+    AssessmentStatus,
     CommuneGroup,
     Comparison,
     CriteriaSet,
     Criterion,
     Indicator,
     IndicatorGroupTarget,
+    IndicatorValue,
 )
 
 # A numeric indicator whose target nobody has set yet (see Indicator.needs_target).
@@ -170,6 +176,123 @@ def indicator_for_change(pk: int) -> Indicator:
 def indicator_history(indicator: Indicator, *, limit: int = 10):
     """The latest changes of ``indicator``, newest first, with who made them."""
     return indicator.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a change: ``old`` is None when the row was created (shown alone)."""
+
+    label: str
+    old: str | None
+    new: str
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    """One change of an indicator or of one of its targets by commune group: when, by
+    whom ("—" for a data import), what was done, and each field old -> new."""
+
+    when: datetime.datetime
+    user: str
+    action: str
+    changes: tuple[FieldChange, ...]
+
+
+# The fields of an indicator its history shows, in the order of its edit form.
+_SHOWN_FIELDS = ("code", "name", "measure_type", "unit", "comparison", "target", "verification", "source")
+_NONE = "—"
+
+
+def _shown(name: str, value) -> str:
+    """A historical value as a reader wants it: a choice's label, 26,7 for a target."""
+    if value is None or value == "":
+        return _NONE
+    if name == "target":
+        return decimal_text(trim_decimal(value), grouping=False)
+    field_ = Indicator._meta.get_field(name)
+    if field_.choices:
+        return str(dict(field_.flatchoices).get(value, value))
+    return str(value)
+
+
+def _action(history_type: str) -> str:
+    return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}.get(history_type, history_type)
+
+
+def _record_changes(records, fields, label, shown) -> list[IndicatorChange]:
+    """``records`` (oldest first) as changes, each against the record before it of the
+    same row; a record that changed none of ``fields`` is left out."""
+    before: dict = {}
+    found = []
+    for record in records:
+        values = {name: shown(name, getattr(record, name)) for name in fields}
+        previous = before.get(record.id)
+        before[record.id] = values
+        if record.history_type == "~" and previous is not None:
+            changes = tuple(
+                FieldChange(label(record, name), previous[name], values[name])
+                for name in fields
+                if previous[name] != values[name]
+            )
+            if not changes:
+                continue
+        elif record.history_type == "-":
+            changes = tuple(FieldChange(label(record, name), values[name], _NONE) for name in fields)
+        else:
+            changes = tuple(
+                FieldChange(label(record, name), None, values[name])
+                for name in fields
+                if values[name] != _NONE
+            )
+        found.append(
+            IndicatorChange(
+                when=record.history_date,
+                user=str(record.history_user) if record.history_user else _NONE,
+                action=_action(record.history_type),
+                changes=changes,
+            )
+        )
+    return found
+
+
+def indicator_changes(indicator: Indicator, *, limit: int = 30) -> list[IndicatorChange]:
+    """Every change of ``indicator`` (code, name, measure, unit, comparison, target,
+    verification, source) and of its targets by commune group, old -> new, newest
+    first. Three queries."""
+    labels = {name: capfirst(str(Indicator._meta.get_field(name).verbose_name)) for name in _SHOWN_FIELDS}
+    own = indicator.history.select_related("history_user").order_by("history_date", "history_id")
+    found = _record_changes(own, _SHOWN_FIELDS, lambda record, name: labels[name], _shown)
+    groups = dict(indicator.criterion.criteria_set.commune_groups.values_list("pk", "name"))
+    group_records = (
+        IndicatorGroupTarget.history.filter(indicator_id=indicator.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    found += _record_changes(
+        group_records,
+        ("target",),
+        lambda record, name: f"{labels['target']} · {groups.get(record.commune_group_id, _NONE)}",
+        _shown,
+    )
+    found.sort(key=lambda change: change.when, reverse=True)
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class IndicatorUsage:
+    """How many assessments hold a value of an indicator, and how many of them are
+    approved."""
+
+    assessments: int
+    approved: int
+
+
+def indicator_usage(indicator: Indicator) -> IndicatorUsage:
+    """The assessments holding a value of ``indicator``. One query."""
+    counts = IndicatorValue.objects.filter(indicator=indicator).aggregate(
+        assessments=Count("pk"), approved=Count("pk", filter=Q(assessment__status=AssessmentStatus.APPROVED))
+    )
+    return IndicatorUsage(**counts)
 
 
 def criterion_for_change(pk: int) -> Criterion:

@@ -10,25 +10,30 @@ aggregates are computed in the database or from a fixed set of querysets, never 
 query per commune (``tests/criteria/test_overview.py`` counts them).
 """
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Agency
+from communes.gso_source import REFORM_DATE
 from communes.models import AdministrativeUnit, UnitLevel
 from core.text import fold
 from criteria.models import (
     Assessment,
     AssessmentStatus,
     CriteriaSet,
+    CriteriaSetLevel,
     Criterion,
     CriterionResult,
     Recognition,
     RecognitionLevel,
     ReportingPeriod,
 )
+from criteria.selectors.lineage import MergerSummary, merger_summary
 
 # The bands the province reports (NTM_FACTS §4): "under 10" for 2016-2020, "under 15"
 # for 2021-2025.
@@ -131,6 +136,9 @@ class Overview:
     district must have at least one). Districts with no NTM data in the period, such as
     those of the former Bắc Kạn province in a 2020 period, are left out. ``has_demo`` is True when any counted assessment or recognition is
     illustrative demo data.
+    ``mergers`` is, for a period ending on or after 01/07/2025, the roll-up of the new
+    communes with no recognition decision of their own yet
+    (:func:`criteria.selectors.lineage.merger_summary`); None for earlier periods.
     """
 
     period: ReportingPeriod
@@ -144,6 +152,7 @@ class Overview:
     districts_without_model: tuple[AdministrativeUnit, ...]
     districts_in_force: int
     has_demo: bool
+    mergers: MergerSummary | None = None
 
     @property
     def under_low_label(self) -> int:
@@ -191,8 +200,17 @@ def province_overview(
 
     Counts only APPROVED assessments of rural communes (xã). "Recognised" counts the xã of
     ``visible`` in force at ``period.end`` recognised at the NTM standard by a decision
-    dated on or before ``period.end``, under any criteria set. Seven queries, whatever
-    the number of communes.
+    dated on or before ``period.end``, under any criteria set.
+
+    After the reform (a period ending on or after 01/07/2025) the xã in force are the new
+    communes. Each counts as recognised only from a Recognition of the new unit itself. A
+    new commune with none yet is not counted. It appears in ``mergers`` as "formed from N
+    communes, of which M recognised", and no status is invented for it. This is the
+    province's choice pending the post-2025 procedure (NTM_FACTS §6 point 3, analysis,
+    and §3, not confirmed), written out in :mod:`criteria.selectors.lineage`.
+
+    Seven queries, whatever the number of communes; eight for a period ending on or after
+    01/07/2025 (the roll-up of the merged communes).
     """
     end = period.end
     assessed_qs = approved_assessments(visible=visible, period=period, criteria_set=criteria_set)
@@ -234,6 +252,13 @@ def province_overview(
     recognised_units: dict[int, AdministrativeUnit] = {}
     for recognition in recognitions:
         recognised_units.setdefault(recognition.unit_id, recognition.unit)
+    # 8, after the reform only: the new communes with no decision of their own yet, and
+    # what the communes they were formed from achieved.
+    mergers = None
+    if end >= REFORM_DATE:
+        mergers = merger_summary(
+            communes=visible.assessed().valid_on(end), on=end, recognised_ids=set(recognised_units)
+        )
 
     by_district: dict[int | None, list[Assessment]] = defaultdict(list)
     district_units: dict[int | None, AdministrativeUnit | None] = {None: None}
@@ -298,15 +323,21 @@ def province_overview(
         districts_in_force=len(programme_districts),
         has_demo=any(a.is_demo for a in assessments)
         or any(r.is_demo for r in recognitions)
-        or any(demo for _parent, demo in model_rows),
+        or any(demo for _parent, demo in model_rows)
+        or bool(mergers and mergers.has_demo),
+        mergers=mergers,
     )
 
 
 def default_period(*, visible: QuerySet[AdministrativeUnit]) -> ReportingPeriod | None:
-    """The latest period with an approved assessment in scope; else the latest period."""
+    """The period a page opens on: the latest with an approved assessment of a xã in
+    ``visible`` (:func:`periods_with_approved`); else the latest that has begun by
+    today; else the latest; None when there is no period."""
+    latest = ReportingPeriod.objects.order_by("-end", "-start")
     return (
         periods_with_approved(visible=visible).first()
-        or ReportingPeriod.objects.order_by("-end", "-start").first()
+        or latest.filter(start__lte=timezone.localdate()).first()
+        or latest.first()
     )
 
 
@@ -326,7 +357,8 @@ def default_criteria_set(
     *, visible: QuerySet[AdministrativeUnit], period: ReportingPeriod | None
 ) -> CriteriaSet | None:
     """The criteria set most approved assessments of ``period`` in ``visible`` use; else
-    the most recent standard-level set; else any set."""
+    the newest standard-level set in force during ``period``; else the most recent
+    standard-level set; else any set."""
     if period is not None:
         used = (
             CriteriaSet.objects.filter(
@@ -340,5 +372,72 @@ def default_criteria_set(
         )
         if used is not None:
             return used
-    sets = CriteriaSet.objects.order_by("-effective_from", "code")
-    return sets.filter(level="standard").first() or sets.first()
+    sets = CriteriaSet.objects.order_by(F("effective_from").desc(nulls_last=True), "code")
+    standard = sets.filter(level=CriteriaSetLevel.STANDARD)
+    in_force = standard.filter(_in_force_during(period.start, period.end)) if period is not None else None
+    if in_force is not None and (newest := in_force.first()) is not None:
+        return newest
+    return standard.first() or sets.first()
+
+
+def _in_force_during(start: datetime.date, end: datetime.date) -> Q:
+    """Criteria sets that apply on some day from ``start`` to ``end`` (an empty bound is open)."""
+    return (Q(effective_from__isnull=True) | Q(effective_from__lte=end)) & (
+        Q(effective_until__isnull=True) | Q(effective_until__gte=start)
+    )
+
+
+def default_recognition_set(*, day: datetime.date) -> CriteriaSet | None:
+    """The set a recognition decided on ``day`` is proposed under: the newest
+    standard-level set in force on ``day``; else the newest standard-level set."""
+    sets = CriteriaSet.objects.filter(level=CriteriaSetLevel.STANDARD).order_by(
+        F("effective_from").desc(nulls_last=True), "code"
+    )
+    return sets.filter(_in_force_during(day, day)).first() or sets.first()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many xã of the scope have an approved assessment of a period under a set:
+    ``approved`` of ``total`` ("121/121 xã có phiếu đã duyệt")."""
+
+    approved: int
+    total: int
+
+
+def approved_coverage(
+    *, visible: QuerySet[AdministrativeUnit], period: ReportingPeriod, criteria_set: CriteriaSet
+) -> Coverage:
+    """The xã of ``visible`` with an approved assessment of ``period`` under
+    ``criteria_set``, out of the xã the period covers. One query.
+
+    ``total`` counts the xã of ``visible`` in force at ``period.end`` (the day the
+    overview counts recognitions on, so that a period spanning 01/07/2025 counts the new
+    communes, not the old and the new together), plus any other xã with such an approved
+    assessment, so that ``approved <= total`` always. Left out: the xã of a province
+    merged into another province of ``visible`` after the period (Bắc Kạn, merged into
+    Thái Nguyên on 01/07/2025 by NQ 202/2025/QH15, NTM_FACTS §6): in a 2020 period its
+    communes belonged to another province's programme. Which communes the denominator
+    holds is the province's choice, not a rule of a legal text.
+    """
+    end = period.end
+    approved = Assessment.objects.filter(
+        commune=OuterRef("pk"), period=period, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
+    )
+    merged_later = visible.filter(
+        level=UnitLevel.PROVINCE,
+        successions_as_predecessor__successor__in=visible,
+        successions_as_predecessor__effective_date__gt=end,
+    )
+    in_force = (
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=end))
+        & ~Q(parent__in=merged_later)
+        & ~Q(parent__parent__in=merged_later)
+    )
+    counts = (
+        visible.assessed()
+        .filter(in_force | Q(Exists(approved)))
+        .aggregate(total=Count("pk"), approved=Count("pk", filter=Q(Exists(approved))))
+    )
+    return Coverage(approved=counts["approved"], total=counts["total"])

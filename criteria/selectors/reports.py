@@ -4,7 +4,7 @@ a fixed number of queries whatever the number of communes."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +22,20 @@ from criteria.report_workbook import Column, Commune, Field, Layout, build_templ
 
 
 def template_units(*, changeable: QuerySet[AdministrativeUnit]) -> QuerySet[AdministrativeUnit]:
-    """The provinces and districts in ``changeable`` (the user's change scope): the units a
-    template is made for, province first, then districts by name."""
-    return changeable.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT]).order_by(
-        "-level", "name", "-valid_until"
-    )
+    """The provinces and districts in ``changeable`` (the user's change scope), and the
+    communes at the top of it (a commune officer's own commune, since 01/07/2025 directly
+    under the province: its parent is outside the scope, and it was not merged into a
+    unit of the scope as the old communes of its history were): the units a template is
+    made for, province first, then districts, then the commune, by name."""
+    inside = changeable.values("pk")
+    return changeable.filter(
+        Q(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
+        | (
+            Q(level=UnitLevel.COMMUNE)
+            & ~Q(parent__in=inside)
+            & ~Q(successions_as_predecessor__successor__in=inside)
+        )
+    ).order_by("-level", "name", "-valid_until")
 
 
 def report_communes(*, unit: AdministrativeUnit, period: ReportingPeriod) -> QuerySet[AdministrativeUnit]:

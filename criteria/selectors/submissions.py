@@ -24,9 +24,10 @@ WAITING_STATES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)
 
 
 @dataclass(frozen=True)
-class DistrictGap:
-    """A district committee with ``missing`` of its ``total`` communes (xã in force
-    during the period) lacking a submitted or approved assessment for ``period``."""
+class SubmissionGap:
+    """A People's Committee (a district's before the 2025 reform, a commune's after it)
+    with ``missing`` of its ``total`` communes (xã in force during the period) lacking a
+    submitted or approved assessment for ``period``."""
 
     agency: Agency
     period: ReportingPeriod
@@ -41,15 +42,16 @@ def periods_due(*, today: datetime.date, days_before: int) -> QuerySet[Reporting
     ).order_by("submission_deadline")
 
 
-def district_gaps(period: ReportingPeriod) -> list[DistrictGap]:
-    """For each active district committee (UBND cấp huyện): its communes in force during
-    ``period`` that have no submitted or approved assessment for it. Districts with no
-    commune in force then (after the 2025 reform) or none missing are left out."""
+def submission_gaps(period: ReportingPeriod) -> list[SubmissionGap]:
+    """For each active district committee (UBND cấp huyện) and commune committee (UBND cấp
+    xã): its communes in force during ``period`` that have no submitted or approved
+    assessment for it. A committee with no commune in force then (a district's after the
+    2025 reform, a new commune's before it) or none missing is left out."""
     submitted = Assessment.objects.filter(period=period, status__in=SUBMITTED_STATES).values("commune_id")
     gaps = []
-    committees = Agency.objects.filter(kind=AgencyKind.DISTRICT_COMMITTEE, is_active=True).select_related(
-        "scope"
-    )
+    committees = Agency.objects.filter(
+        kind__in=[AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE], is_active=True
+    ).select_related("scope")
     for agency in committees.order_by("name"):
         communes = (
             AdministrativeUnit.objects.within(agency.scope)
@@ -62,7 +64,7 @@ def district_gaps(period: ReportingPeriod) -> list[DistrictGap]:
         total = communes.count()
         missing = communes.exclude(pk__in=submitted).count() if total else 0
         if missing:
-            gaps.append(DistrictGap(agency, period, missing, total))
+            gaps.append(SubmissionGap(agency, period, missing, total))
     return gaps
 
 

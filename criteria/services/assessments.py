@@ -12,9 +12,10 @@ every write is in the history with the acting user.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ from criteria.models import (
     Assessment,
     AssessmentComment,
     AssessmentStatus,
+    CommuneGroupAssignment,
+    CriteriaSet,
+    CriteriaSetLevel,
     Criterion,
     CriterionResult,
     Indicator,
@@ -38,10 +42,11 @@ from criteria.models import (
     MeasureType,
     ReportingPeriod,
 )
+from criteria.services.notifications import notify_transition, transition_recipients
 from criteria.workflow import NEEDS_REASON, TARGET_STATE, Action, allowed_actions
 
 # The roles that open assessments and upload Excel criteria reports.
-STARTING_ROLES = (Role.COORDINATOR, Role.DISTRICT_OFFICER)
+STARTING_ROLES = (Role.COORDINATOR, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER)
 
 
 class WorkflowRefused(ValidationError):
@@ -75,11 +80,37 @@ def assessment_actions(*, user, assessment: Assessment) -> frozenset[Action]:
     actions = allowed_actions(assessment.status, acting_roles(user), locked=locked)
     if not unit_scope(user, for_change=True).filter(pk=assessment.commune_id).exists():
         actions = actions & {Action.COMMENT}
+    if Action.APPROVE in actions and self_approval_refused(user=user, assessment=assessment):
+        actions = actions - {Action.APPROVE}
     return actions
+
+
+def self_approval_refused(*, user, assessment: Assessment) -> bool:
+    """Whether separation of duties keeps ``user`` from approving ``assessment``: they
+    submitted it themselves and ``settings.ALLOW_SELF_APPROVAL`` is off.
+
+    Source: a house rule, not a legal text, and the province's choice. The plan's roles
+    (``ARCHITECTURE.md``: district officers enter, the provincial coordinator approves or
+    returns) make approval the check of a second person, and issue 11 found the demo's
+    coordinator approving what he had submitted himself. A one-person office turns
+    ``ALLOW_SELF_APPROVAL`` on. Returning one's own submission stays open: it is how a
+    coordinator withdraws what they submitted.
+    """
+    return (
+        not settings.ALLOW_SELF_APPROVAL
+        and assessment.submitted_by_id is not None
+        and assessment.submitted_by_id == user.pk
+    )
 
 
 def refusal_reason(*, user, assessment: Assessment, action: Action) -> str:
     """Why ``action`` is not open to ``user`` now, and who can act, in the user's language."""
+    if (
+        action == Action.APPROVE
+        and assessment.status == AssessmentStatus.SUBMITTED
+        and self_approval_refused(user=user, assessment=assessment)
+    ):
+        return _("You submitted this assessment; another provincial coordinator must approve it.")
     if action in {Action.EDIT, Action.SUBMIT} and (refusal := period_lock_refusal(user, assessment.period)):
         return refusal
     if assessment.status == AssessmentStatus.APPROVED:
@@ -137,7 +168,11 @@ def changes_since(*, assessment: Assessment, version: int) -> str:
 
 
 def indicator_target(indicator: Indicator, assessment: Assessment) -> Decimal | None:
-    """The target that applies to the assessment: its commune group's, else the indicator's."""
+    """The target that applies to the assessment: the target of its commune group where
+    the indicator has one, else the indicator's own. ``assessment.commune_group`` is the
+    commune's group for the assessment's period, set when it is created and kept by
+    :func:`criteria.services.groups.commune_groups_assign` (QĐ 51/2025/QĐ-TTg: thresholds
+    by commune group)."""
     if assessment.commune_group_id:
         for group_target in indicator.group_targets.all():
             if group_target.commune_group_id == assessment.commune_group_id:
@@ -225,6 +260,65 @@ def incomplete_set_refusal(criteria_set) -> str | None:
     return None
 
 
+def _sets_by_preference() -> list[CriteriaSet]:
+    """Every criteria set, ``complete`` set on each (it has criteria, each holding at
+    least one indicator: what :func:`incomplete_set_refusal` accepts), in one query; the
+    complete ones first, then the NTM-standard ones, then the newest."""
+    sets = list(
+        CriteriaSet.objects.annotate(
+            criteria_count=Count("criteria", distinct=True),
+            empty_count=Count("criteria", filter=Q(criteria__indicators__isnull=True), distinct=True),
+        ).order_by(F("effective_from").desc(nulls_last=True), "code")
+    )
+    for criteria_set in sets:
+        criteria_set.complete = criteria_set.criteria_count > 0 and criteria_set.empty_count == 0
+    return sorted(sets, key=lambda s: (not s.complete, s.level != CriteriaSetLevel.STANDARD))
+
+
+def _set_in_force(criteria_set: CriteriaSet, period: ReportingPeriod) -> bool:
+    """Whether ``criteria_set`` applies on some day of ``period`` (an empty bound is open)."""
+    return (criteria_set.effective_from is None or criteria_set.effective_from <= period.end) and (
+        criteria_set.effective_until is None or criteria_set.effective_until >= period.start
+    )
+
+
+def assessment_start_defaults(*, user, commune) -> tuple[ReportingPeriod | None, CriteriaSet | None]:
+    """The (period, set) the "start an assessment" form of ``commune`` proposes, so that
+    pressing the button works.
+
+    The period: the newest (by start) that has begun by today, is not locked for
+    ``user`` (:func:`period_lock_refusal`; a coordinator is never locked out) and during
+    which the commune is in force (as :func:`assessment_create` checks). The set: one in
+    force during that period, complete (:func:`incomplete_set_refusal`), NTM standard
+    rather than advanced or model, the newest, that the commune has no assessment under
+    yet in that period. An older usable period is taken when the newest has no such set.
+    When no pair qualifies: the newest usable period with the set in force during it
+    that comes first in that order (None if none), so that starting says what is
+    missing; (None, None) when no period is usable. Three queries.
+    """
+    today = timezone.localdate()
+    periods = [
+        period
+        for period in ReportingPeriod.objects.filter(start__lte=today).order_by("-start", "-end")
+        if period_lock_refusal(user, period) is None
+        and (commune.is_valid_on(period.start) or commune.is_valid_on(period.end))
+    ]
+    if not periods:
+        return None, None
+    sets = _sets_by_preference()
+    taken = set(Assessment.objects.filter(commune=commune).values_list("period_id", "criteria_set_id"))
+    for period in periods:
+        for criteria_set in sets:
+            if (
+                criteria_set.complete
+                and _set_in_force(criteria_set, period)
+                and (period.pk, criteria_set.pk) not in taken
+            ):
+                return period, criteria_set
+    in_force = [criteria_set for criteria_set in sets if _set_in_force(criteria_set, periods[0])]
+    return periods[0], in_force[0] if in_force else None
+
+
 @transaction.atomic
 def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -> Assessment:
     """Open a draft assessment of ``commune`` for ``period`` under ``criteria_set``, with
@@ -234,7 +328,9 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
     client, department), or when one exists already."""
     require_unit(user, commune)
     if not may_start_assessment(user, commune):
-        raise WorkflowRefused(_("Only district officers and provincial coordinators start assessments."))
+        raise WorkflowRefused(
+            _("Only commune officers, district officers and provincial coordinators start assessments.")
+        )
     if refusal := period_lock_refusal(user, period):
         raise WorkflowRefused(refusal)
     if not commune.is_assessed or not (commune.is_valid_on(period.start) or commune.is_valid_on(period.end)):
@@ -250,7 +346,11 @@ def assessment_create(*, user, commune, period: ReportingPeriod, criteria_set) -
                 % {"commune": commune}
             }
         )
-    assessment = Assessment(commune=commune, period=period, criteria_set=criteria_set, created_by=user)
+    # The commune's group for the period decides its targets (criteria.services.groups).
+    group = CommuneGroupAssignment.objects.group_of(commune=commune, period=period, criteria_set=criteria_set)
+    assessment = Assessment(
+        commune=commune, period=period, criteria_set=criteria_set, commune_group=group, created_by=user
+    )
     assessment._history_user = user
     try:
         with transaction.atomic():
@@ -344,9 +444,11 @@ def assessment_update_values(
 def assessment_transition(
     *, user, assessment: Assessment, action: Action, version: int, reason: str = ""
 ) -> Assessment:
-    """Submit, approve, return (reason required, the submitter is notified in the portal
-    and by e-mail) or reopen (reason required) ``assessment``. Raises as
-    :func:`assessment_update_values`, plus ValidationError on "reason" when it is empty."""
+    """Submit, approve, return (reason required) or reopen (reason required)
+    ``assessment``, and tell the people concerned in the portal and, on commit, by
+    e-mail (:mod:`criteria.services.notifications`). Approving one's own submission is refused
+    (:func:`self_approval_refused`). Raises as :func:`assessment_update_values`, plus
+    ValidationError on "reason" when it is empty."""
     if action not in TARGET_STATE:
         raise ValueError(f"{action} is not a transition")
     _check(user, assessment, action)
@@ -354,6 +456,7 @@ def assessment_transition(
     if action in NEEDS_REASON and not reason:
         raise ValidationError({"reason": _("Give a reason.")})
     _claim_version(user, assessment, version)
+    previous_decider_id = assessment.decided_by_id
     now = timezone.now()
     assessment.status = TARGET_STATE[action]
     assessment.status_reason = reason
@@ -367,6 +470,15 @@ def assessment_transition(
     _save(assessment, user, fields)
     if action == Action.RETURN and assessment.submitted_by_id:
         _notify_returned(assessment)
+    elif action != Action.RETURN:
+        notify_transition(
+            assessment=assessment,
+            action=action,
+            actor=user,
+            recipient_ids=transition_recipients(
+                assessment=assessment, action=action, previous_decider_id=previous_decider_id
+            ),
+        )
     return assessment
 
 

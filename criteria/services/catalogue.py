@@ -1,5 +1,6 @@
 """Writes of the criteria catalogue: indicator targets, responsible departments, provincial
-copies of a set, reporting periods.
+copies of a set, reporting periods. Adding, editing and deleting indicators, and their
+targets by commune group, are in :mod:`criteria.services.indicators`.
 
 Every function is keyword-only and runs in one transaction. The catalogue is changed by
 provincial coordinators only: every write that a page reaches takes the acting ``user``
@@ -13,6 +14,7 @@ simple_history on every save (the request's user through its middleware).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,13 +30,7 @@ from accounts.roles import Role, require_role
 from communes.models import AdministrativeUnit, UnitLevel
 from core.formatting import date_text
 from core.text import clean
-from criteria.catalogue import (
-    PERCENT_MAX,
-    TARGET_DECIMAL_PLACES,
-    TARGET_MAX,
-    decimal_places,
-    year_periods,
-)
+from criteria.catalogue import year_periods
 from criteria.models import (
     CommuneGroup,
     Comparison,
@@ -46,6 +42,7 @@ from criteria.models import (
     ReportingPeriod,
     Verification,
 )
+from criteria.services.indicators import indicator_group_targets_set, target_error
 
 NUMERIC_COMPARISONS = (Comparison.AT_LEAST, Comparison.AT_MOST, Comparison.EQUAL)
 # The shortest name a provincial copy of a set may have (after spaces are normalised).
@@ -54,11 +51,18 @@ COPY_NAME_MIN_LENGTH = 5
 
 @transaction.atomic
 def indicator_set_target(
-    *, user, indicator: Indicator, target: Decimal | None, comparison: str | None = None
+    *,
+    user,
+    indicator: Indicator,
+    target: Decimal | None,
+    comparison: str | None = None,
+    group_targets: Mapping[int, Decimal | None] | None = None,
 ) -> Indicator:
     """Set (or, with ``target=None``, clear) the target of a numeric indicator, and
-    optionally its comparison (">=", "<=" or "="); the indicator's verification becomes
-    "set by a coordinator".
+    optionally its comparison (">=", "<=" or "=") and its targets by commune group
+    (``group_targets``: a group's id -> its target, None clears it; see
+    :func:`criteria.services.indicators.indicator_group_targets_set`); the indicator's
+    verification becomes "set by a coordinator".
 
     ``target`` is in the indicator's unit: a percent is 0-100 (85 for 85 %), a number is
     in ``indicator.unit`` (e.g. triệu đồng/người/năm). An indicator without a target is
@@ -67,26 +71,27 @@ def indicator_set_target(
     Raises PermissionDenied unless ``user`` is a provincial coordinator; ValidationError
     on "target" for a Đạt / Không đạt indicator, a negative value, a percent over 100, more
     than 2 decimals or a value too large to store; on "comparison" for anything but ">=",
-    "<=", "=".
+    "<=", "="; on "group-<id>" for a bad group target, naming the group. Nothing is saved
+    when any of them is wrong.
     """
     require_role(user, Role.COORDINATOR)
     if indicator.measure_type == MeasureType.BOOLEAN or indicator.comparison == Comparison.ACHIEVED:
         raise ValidationError(
             {"target": _("This indicator is judged Đạt / Không đạt: it has no numeric target.")}
         )
+    errors = {}
     if comparison is not None and comparison not in NUMERIC_COMPARISONS:
-        raise ValidationError({"comparison": _("Choose at least, at most or equal to.")})
-    if target is not None:
-        if not target.is_finite():
-            raise ValidationError({"target": _("Enter a number, for example 26,7.")})
-        if target < 0:
-            raise ValidationError({"target": _("It cannot be negative.")})
-        if indicator.measure_type == MeasureType.PERCENT and target > PERCENT_MAX:
-            raise ValidationError({"target": _("A percentage cannot be more than 100.")})
-        if target > TARGET_MAX:
-            raise ValidationError({"target": _("The number is too large.")})
-        if decimal_places(target.normalize()) > TARGET_DECIMAL_PLACES:
-            raise ValidationError({"target": _("Use at most 2 decimal places.")})
+        errors["comparison"] = _("Choose at least, at most or equal to.")
+    if message := target_error(indicator.measure_type, target):
+        errors["target"] = message
+    if group_targets:
+        # A raise below rolls these back with the rest: the function is one transaction.
+        try:
+            indicator_group_targets_set(user=user, indicator=indicator, group_targets=group_targets)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     indicator.target = target
     if comparison is not None:
         indicator.comparison = comparison
@@ -227,7 +232,7 @@ def criteria_set_copy(
     group_targets = IndicatorGroupTarget.objects.filter(
         indicator__criterion__criteria_set=source
     ).select_related("indicator__criterion", "commune_group")
-    IndicatorGroupTarget.objects.bulk_create(
+    bulk_create_with_history(
         [
             IndicatorGroupTarget(
                 indicator=indicator_by_key[(row.indicator.criterion.number, row.indicator.code)],
@@ -235,7 +240,8 @@ def criteria_set_copy(
                 target=row.target,
             )
             for row in group_targets
-        ]
+        ],
+        IndicatorGroupTarget,
     )
     return copy
 

@@ -1,6 +1,6 @@
 """Uploads of Excel criteria reports: receive and analyse a file (nothing written but the
 upload's own record), then, once the uploader confirms, write each commune through the
-same services as the web form. Only district officers and provincial coordinators upload
+same services as the web form. Only commune and district officers and provincial coordinators upload
 (:data:`REPORTERS_ONLY`); an upload is confirmed or cancelled by its uploader alone.
 
 **What goes in.** A file that is not a readable template of the portal, was made for
@@ -64,13 +64,15 @@ from criteria.services.report_preview import UploadTarget, upload_preview
 from criteria.spreadsheet import MAX_ROWS, SpreadsheetRefused, open_workbook
 
 APPLY_IN_REQUEST_MAX = 10
-REPORTERS_ONLY = gettext_lazy("Only district officers and provincial coordinators upload criteria reports.")
+REPORTERS_ONLY = gettext_lazy(
+    "Only commune officers, district officers and provincial coordinators upload criteria reports."
+)
 
 
 def upload_receive(*, user, data: bytes, filename: str) -> ReportUpload:
     """Read an uploaded template and store it with its preview (status READY, or NOTHING
     when no commune would change); nothing else is written. Raises PermissionDenied
-    (:data:`REPORTERS_ONLY`) unless ``user`` is a district officer or a coordinator, and
+    (:data:`REPORTERS_ONLY`) unless ``user`` is a commune or district officer or a coordinator, and
     SpreadsheetRefused (the message names the file and what to do) for a file refused
     whole, a template of a unit outside the user's change scope included; then nothing is
     stored at all."""

@@ -23,7 +23,7 @@ from criteria.forms.assessments import (
     ReasonForm,
     read_values,
 )
-from criteria.models import Assessment, Criterion, Indicator
+from criteria.models import Assessment, AssessmentStatus, Criterion, Indicator
 from criteria.selectors.assessments import (
     assessment_history,
     assessment_in_scope,
@@ -36,14 +36,17 @@ from criteria.services.assessments import (
     assessment_actions,
     assessment_comment,
     assessment_create,
+    assessment_start_defaults,
     assessment_transition,
     assessment_update_values,
     indicator_target,
     may_start_assessment,
     refusal_reason,
+    self_approval_refused,
     starts_assessments,
     validate_value,
 )
+from criteria.views.lineage import lineage_of
 from criteria.workflow import Action
 
 
@@ -123,6 +126,7 @@ def _sheet_context(request, assessment, *, errors=None, posted=None):
     )
     return {
         "assessment": assessment,
+        "approve_blocked": _approve_blocked(request.user, assessment, actions),
         "criteria": criteria,
         "summary": evaluation.summarize(criterion.met for criterion in criteria),
         "actions": actions,
@@ -132,6 +136,19 @@ def _sheet_context(request, assessment, *, errors=None, posted=None):
         "is_coordinator": is_coordinator(request.user),
         "user_agency_id": request.user.agency_id,
     }
+
+
+def _approve_blocked(user, assessment, actions) -> str | None:
+    """Why the approve button is missing where the user would otherwise have it: they
+    submitted the assessment themselves (separation of duties); else None."""
+    if (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and Action.APPROVE not in actions
+        and Action.RETURN in actions
+        and self_approval_refused(user=user, assessment=assessment)
+    ):
+        return refusal_reason(user=user, assessment=assessment, action=Action.APPROVE)
+    return None
 
 
 def _value_errors(criteria, posted) -> dict[str, str]:
@@ -212,7 +229,10 @@ def assessment_detail(request, pk: int):
             context | {"history": assessment_history(assessment)},
             status=400,
         )
-    context = _sheet_context(request, assessment) | {"history": assessment_history(assessment)}
+    context = _sheet_context(request, assessment) | {
+        "history": assessment_history(assessment),
+        "lineage": lineage_of(request, assessment.commune),
+    }
     return render(request, "criteria/assessments/detail.html", context)
 
 
@@ -301,13 +321,27 @@ def assessment_comment_view(request, pk: int):
 def unit_assessments_section(sender, *, request, unit, **kwargs) -> str | None:
     """The "Assessments" section of an assessed commune's unit page
     (:data:`communes.signals.unit_page_sections`): its assessments in the user's scope,
-    and the form that starts one where the user may."""
+    and the form that starts one where the user may, set to a period and set that can
+    be used today (:func:`~criteria.services.assessments.assessment_start_defaults`)."""
     if not unit.is_assessed:
         return None
+    form, no_open_period = None, None
+    if may_start_assessment(request.user, unit):
+        period, criteria_set = assessment_start_defaults(user=request.user, commune=unit)
+        if period is None:
+            no_open_period = _(
+                "No assessment of this commune can be started today: no reporting period that has "
+                "begun is open to you while the commune was in force."
+            )
+            if not is_coordinator(request.user):
+                no_open_period += " " + _("A provincial coordinator can still start one after the lock date.")
+        else:
+            form = AssessmentCreateForm(
+                initial={"commune": unit.pk, "period": period, "criteria_set": criteria_set}
+            )
     context = {
         "assessments": assessment_list(visible=unit_scope(request.user)).filter(commune=unit),
-        "assessment_form": AssessmentCreateForm(initial={"commune": unit.pk})
-        if may_start_assessment(request.user, unit)
-        else None,
+        "assessment_form": form,
+        "no_open_period": no_open_period,
     }
     return render_to_string("criteria/assessments/unit_section.html", context, request=request)

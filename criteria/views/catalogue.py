@@ -1,5 +1,6 @@
 """The criteria catalogue pages: the sets, one set (groups > criteria > indicators), and
-the coordinator's changes: an indicator's target, a criterion's department, a provincial
+the coordinator's changes: an indicator's target (and its targets by commune group), a
+new indicator, an indicator's edit or deletion, a criterion's department, a provincial
 copy of a set.
 
 Every signed-in user may read the catalogue (reference data, no scope). Only a
@@ -22,22 +23,35 @@ from accounts.roles import is_coordinator
 from communes.models import UnitLevel
 from core.formatting import decimal_text
 from core.forms import add_service_errors
-from criteria.forms.catalogue import CriteriaSetCopyForm, CriterionAgencyForm, IndicatorTargetForm
-from criteria.models import Comparison
+from criteria.forms.catalogue import (
+    CriteriaSetCopyForm,
+    CriterionAgencyForm,
+    IndicatorForm,
+    IndicatorTargetForm,
+)
+from criteria.models import Comparison, Verification
 from criteria.selectors.catalogue import (
     criteria_set_by_code,
     criteria_set_catalogue,
     criteria_sets_overview,
     criterion_for_change,
     departments,
+    indicator_changes,
     indicator_for_change,
     indicator_history,
     indicator_row,
+    indicator_usage,
 )
 from criteria.services.catalogue import (
     criteria_set_copy,
     criterion_set_responsible_agency,
     indicator_set_target,
+)
+from criteria.services.indicators import (
+    IndicatorInput,
+    indicator_create,
+    indicator_delete,
+    indicator_update,
 )
 
 TEMPLATE_DIR = "criteria/catalogue/"
@@ -92,7 +106,12 @@ def indicator_target(request, pk: int):
         "comparison": indicator.comparison,
         "target": decimal_text(indicator.target, grouping=False),
     }
-    form = IndicatorTargetForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = IndicatorTargetForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        groups=criteria_set.commune_groups.order_by("code"),
+        group_initial=_group_initial(indicator),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             indicator_set_target(
@@ -100,11 +119,13 @@ def indicator_target(request, pk: int):
                 indicator=indicator,
                 target=form.cleaned_data["target"],
                 comparison=form.cleaned_data["comparison"],
+                group_targets=form.group_targets(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if request.htmx:
+                indicator = indicator_for_change(indicator.pk)
                 context = {"row": indicator_row(indicator), "may_edit": True, "saved": True}
                 return render(request, TEMPLATE_DIR + "set_detail.html#indicator_row", context)
             messages.success(request, _("Saved the target of indicator %(code)s.") % {"code": indicator.code})
@@ -119,6 +140,131 @@ def indicator_target(request, pk: int):
         return render(request, TEMPLATE_DIR + "set_detail.html#indicator_form", context)
     context["history"] = indicator_history(indicator)
     return render(request, TEMPLATE_DIR + "indicator_target.html", context)
+
+
+def _group_initial(indicator) -> dict[int, str]:
+    """Each group target of ``indicator`` as its field shows it (26,7), by group id;
+    reads the prefetched ``group_targets``."""
+    return {
+        row.commune_group_id: decimal_text(row.target, grouping=False)
+        for row in indicator.group_targets.all()
+    }
+
+
+def _indicator_page(request, *, form, criterion, indicator=None, status=200):
+    context = {
+        "form": form,
+        "criterion": criterion,
+        "criteria_set": criterion.criteria_set,
+        "indicator": indicator,
+        "usage": indicator_usage(indicator) if indicator is not None else None,
+        "changes": indicator_changes(indicator) if indicator is not None else [],
+    }
+    return render(request, TEMPLATE_DIR + "indicator_form.html", context, status=status)
+
+
+def _indicator_input(form) -> IndicatorInput:
+    data = form.cleaned_data
+    return IndicatorInput(
+        code=data["code"],
+        name=data["name"],
+        unit=data["unit"],
+        measure_type=data["measure_type"],
+        comparison=data["comparison"],
+        target=data["target"],
+        verification=data["verification"],
+        source=data["source"],
+        group_targets=form.group_targets(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def indicator_create_view(request, pk: int):
+    """A coordinator adds an indicator to criterion ``pk`` (code, name, unit, measure,
+    comparison, target, verification, source, a target per commune group) and lands on
+    the set's page at the new indicator."""
+    criterion = _found(criterion_for_change, pk)
+    groups = criterion.criteria_set.commune_groups.order_by("code")
+    initial = {
+        "code": f"{criterion.number}.{criterion.indicators.count() + 1}",
+        "verification": Verification.SET_BY_COORDINATOR,
+        "comparison": Comparison.AT_LEAST,
+    }
+    form = IndicatorForm(request.POST if request.method == "POST" else None, initial=initial, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = indicator_create(user=request.user, criterion=criterion, data=_indicator_input(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Added indicator %(code)s.") % {"code": indicator.code})
+            return redirect(_set_url(criterion.criteria_set.code, f"indicator-{indicator.pk}"))
+    return _indicator_page(request, form=form, criterion=criterion, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def indicator_edit_view(request, pk: int):
+    """A coordinator edits indicator ``pk``; the page shows its history (old -> new) and
+    how many assessments hold values of it (which keeps its measure type)."""
+    indicator = _found(indicator_for_change, pk)
+    criterion = indicator.criterion
+    initial = {
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "measure_type": indicator.measure_type,
+        "comparison": indicator.comparison,
+        "target": decimal_text(indicator.target, grouping=False),
+        "verification": indicator.verification,
+        "source": indicator.source,
+    }
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        groups=criterion.criteria_set.commune_groups.order_by("code"),
+        group_initial=_group_initial(indicator),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_update(user=request.user, indicator=indicator, data=_indicator_input(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved indicator %(code)s.") % {"code": form.cleaned_data["code"]})
+            return redirect(_set_url(criterion.criteria_set.code, f"indicator-{indicator.pk}"))
+    return _indicator_page(
+        request, form=form, criterion=criterion, indicator=indicator, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def indicator_delete_view(request, pk: int):
+    """A coordinator deletes indicator ``pk`` after confirming (GET asks); an indicator
+    with values in assessments is kept, and the page says why."""
+    indicator = _found(indicator_for_change, pk)
+    criteria_set = indicator.criterion.criteria_set
+    refusal = ""
+    if request.method == "POST":
+        try:
+            indicator_delete(user=request.user, indicator=indicator)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(request, _("Deleted indicator %(code)s.") % {"code": indicator.code})
+            return redirect(_set_url(criteria_set.code, f"criterion-{indicator.criterion_id}"))
+    context = {
+        "indicator": indicator,
+        "criteria_set": criteria_set,
+        "usage": indicator_usage(indicator),
+        "refusal": refusal,
+    }
+    return render(request, TEMPLATE_DIR + "indicator_delete.html", context, status=400 if refusal else 200)
 
 
 @login_required

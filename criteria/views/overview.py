@@ -22,7 +22,12 @@ from core.formatting import date_text
 from core.forms import add_service_errors
 from criteria.forms.overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
-from criteria.selectors.overview import default_criteria_set, default_period, province_overview
+from criteria.selectors.overview import (
+    approved_coverage,
+    default_criteria_set,
+    default_period,
+    province_overview,
+)
 from criteria.selectors.recognitions import (
     default_recheck_older_set,
     recognition_recheck,
@@ -46,21 +51,25 @@ def _field_notices(form) -> list[str]:
 @login_required
 @require_GET
 def overview(request):
-    """Headline figures, distribution, districts, criteria and departments of a period."""
+    """Headline figures, distribution, districts, criteria and departments of a period,
+    with its coverage (xã with an approved assessment, of those the period covers). It
+    opens on the latest period with an approved assessment in the user's scope."""
     visible = unit_scope(request.user)
     form = OverviewFilterForm(request.GET)
     form.is_valid()
     period = form.cleaned_data.get("period") or default_period(visible=visible)
     criteria_set = form.cleaned_data.get("set") or default_criteria_set(visible=visible, period=period)
-    result = None
+    result = coverage = None
     if period is not None and criteria_set is not None:
         result = province_overview(visible=visible, period=period, criteria_set=criteria_set)
+        coverage = approved_coverage(visible=visible, period=period, criteria_set=criteria_set)
     context = {
         "form": form,
         "notices": _field_notices(form),
         "period": period,
         "criteria_set": criteria_set,
         "overview": result,
+        "coverage": coverage,
         "periods": ReportingPeriod.objects.order_by("-start", "kind"),
         "sets": CriteriaSet.objects.order_by("-effective_from", "code"),
         "chart": _chart_data(result) if result else None,

@@ -74,8 +74,13 @@ def report_index(request):
 @require_GET
 @role_required(*STARTING_ROLES, message=REPORTERS_ONLY)
 def report_template_view(request):
-    """Download the template of a district (or the province), period and set."""
-    units = template_units(changeable=unit_scope(request.user, for_change=True))
+    """Download the template of a district, a commune or the province, period and set.
+    A unit outside the user's change scope is 404, as every unit outside a scope is."""
+    changeable = unit_scope(request.user, for_change=True)
+    asked = request.GET.get("unit", "")
+    if asked.isascii() and asked.isdigit() and not changeable.filter(pk=asked).exists():
+        raise OutOfScope
+    units = template_units(changeable=changeable)
     form = TemplateForm(request.GET, user=request.user, units=units)
     if not form.is_valid():
         return _page(request, template_form=form, status=400)

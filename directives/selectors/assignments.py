@@ -12,7 +12,12 @@ Who acts for an agency (decision, documented here): its own users and, for a dis
 People's Committee (UBND huyện) and its steering committee (BCĐ NTM huyện), the users
 of that district's coordination office (VPĐP NTM huyện), which notice 58/TB-UBND names
 as the advisory body of the district steering committee ("bộ máy tham mưu cho Ban chỉ
-đạo cấp huyện"); it is the office's staff who report on the district's tasks.
+đạo cấp huyện"); it is the office's staff who report on the district's tasks. A
+commune officer (since 01/07/2025) belongs to its commune's People's Committee (UBND
+xã) and so acts for it as its own agency. An agency that took in others when they were
+merged (Sở Xây dựng took in Sở Giao thông vận tải in 2025: ``AgencySuccession``) acts
+for them too, since it inherits their unfinished work; the merged agency's own users
+keep acting for it.
 """
 
 import datetime
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
-from accounts.models import Agency, AgencyKind, User
+from accounts.models import Agency, AgencyKind, AgencySuccession, User
 from accounts.roles import Role, is_coordinator, user_roles
 from communes.models import UnitLevel
 from core.text import vi_sort_key
@@ -40,7 +45,8 @@ def _is_district_office(agency: Agency) -> bool:
 
 def acting_agency_ids(user) -> set[int]:
     """Ids of the agencies ``user`` reports for: their own, plus the district committee
-    and district steering committee served by their district coordination office.
+    and district steering committee served by their district coordination office, plus
+    the agencies merged into their own (and into those, and so on).
     Empty for an anonymous user, an inactive user or agency, or a user with no agency."""
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return set()
@@ -54,7 +60,26 @@ def acting_agency_ids(user) -> set[int]:
                 scope_id=agency.scope_id, kind__in=SERVED_BY_DISTRICT_OFFICE, is_active=True
             ).values_list("pk", flat=True)
         )
-    return ids
+    return ids | _merged_into(ids)
+
+
+def _merged_into(agency_ids: set[int]) -> set[int]:
+    """Ids of the agencies merged into ``agency_ids``, and into those, and so on (one
+    query per generation of mergers; there was one in 2025)."""
+    found: set[int] = set()
+    wanted = set(agency_ids)
+    while wanted:
+        wanted = (
+            set(
+                AgencySuccession.objects.filter(successor_id__in=wanted).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+            - found
+            - agency_ids
+        )
+        found |= wanted
+    return found
 
 
 def sees_whole_province(user) -> bool:
@@ -118,7 +143,7 @@ def coordinator_users() -> QuerySet[User]:
 
 def users_acting_for(agency: Agency) -> QuerySet[User]:
     """Active users who act for ``agency`` (the reverse of :func:`acting_agency_ids`)."""
-    agency_ids = [agency.pk]
+    agency_ids = [agency.pk, *_successors_of(agency)]
     if agency.kind in SERVED_BY_DISTRICT_OFFICE:
         agency_ids += list(
             Agency.objects.filter(
@@ -129,6 +154,21 @@ def users_acting_for(agency: Agency) -> QuerySet[User]:
             ).values_list("pk", flat=True)
         )
     return User.objects.filter(is_active=True, agency_id__in=agency_ids, agency__is_active=True)
+
+
+def _successors_of(agency: Agency) -> list[int]:
+    """Ids of the agency ``agency`` was merged into, and of the one that was merged into,
+    and so on."""
+    ids: list[int] = []
+    current = agency.pk
+    while (
+        successor := AgencySuccession.objects.filter(predecessor_id=current)
+        .values_list("successor_id", flat=True)
+        .first()
+    ) is not None and successor not in ids:
+        ids.append(successor)
+        current = successor
+    return ids
 
 
 def my_assignments(user, *, today: datetime.date) -> QuerySet[Assignment]:

@@ -78,10 +78,11 @@ class DirectiveInput:
 
 
 def agency_refs() -> list[AgencyRef]:
-    """The active agencies as the parser's :class:`AgencyRef`."""
+    """The agencies that take new work (active, not merged into another) as the
+    parser's :class:`AgencyRef`: a text entered today is assigned to today's agencies."""
     return [
         AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind)
-        for agency in Agency.objects.filter(is_active=True).order_by("pk")
+        for agency in Agency.objects.assignable().order_by("pk")
     ]
 
 
@@ -172,7 +173,7 @@ def _validate(data: DirectiveInput) -> None:
         errors["body"] = [_("The text is longer than %(max)s characters.") % {"max": BODY_MAX}]
     if not data.tasks:
         errors["tasks"] = [_("Keep at least one task.")]
-    known = set(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
+    known = set(Agency.objects.assignable().values_list("pk", flat=True))
     for index, task in enumerate(data.tasks):
         label = _("Task %(n)s") % {"n": index + 1}
         problems = []

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Notification
 from core.formatting import date_text
-from criteria.selectors.submissions import district_gaps, periods_due, waiting_assessments
+from criteria.selectors.submissions import periods_due, submission_gaps, waiting_assessments
 from directives import reminders
 from directives.models import (
     Channel,
@@ -139,7 +139,7 @@ def _plan_items(today: datetime.date, numbers: reminders.PolicyNumbers) -> list[
         )
         if step is None:
             continue
-        for gap in district_gaps(period):
+        for gap in submission_gaps(period):
             message = _(
                 "%(agency)s: %(missing)s of %(total)s communes have not submitted their assessment for "
                 "%(period)s; submission deadline %(day)s"

@@ -25,7 +25,7 @@ def test_coordinator_downloads_fills_uploads_and_confirms(page, live_server, dra
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/criteria/reports/")
     province = AdministrativeUnit.objects.get(code="19", valid_until=None)
-    page.get_by_label("Huyện hoặc tỉnh").select_option(str(province.pk))
+    page.get_by_label("Đơn vị báo cáo").select_option(str(province.pk))
     page.get_by_label("Kỳ báo cáo").select_option("2026-h2")
     page.get_by_label("Bộ tiêu chí").select_option("browser-set")
     with page.expect_download() as caught:

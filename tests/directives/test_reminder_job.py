@@ -151,6 +151,37 @@ def test_the_policy_a_coordinator_edits_is_used(run, transport):
     assert mail.outbox == []
 
 
+def test_a_commune_officer_is_reminded_of_its_communes_unsubmitted_assessment(
+    run, commune_officer, other_commune_officer
+):
+    from criteria.models import Assessment, CriteriaSet, ReportingPeriod
+
+    commune_officer.email = "xaphubinh@example.gov.vn"
+    commune_officer.save()
+    other_commune_officer.email = "xatancuong@example.gov.vn"
+    other_commune_officer.save()
+    period = ReportingPeriod.objects.create(
+        code="2026-h2", name="6 tháng cuối năm 2026", kind="half_year", start=datetime.date(2026, 7, 1),
+        end=datetime.date(2026, 12, 31), submission_deadline=datetime.date(2027, 1, 15), lock_date=datetime.date(2027, 2, 14),
+    )  # fmt: skip
+    criteria_set = CriteriaSet.objects.create(code="test", name="Bộ thử", level="standard")
+    Assessment.objects.create(
+        commune=other_commune_officer.agency.scope,
+        period=period,
+        criteria_set=criteria_set,
+        status="submitted",
+    )
+    with time_machine.travel(datetime.datetime(2027, 1, 8, 7, 0, tzinfo=VN), tick=False):
+        run()
+    message = next(m for m in mail.outbox if m.to == ["xaphubinh@example.gov.vn"])
+    assert (
+        "UBND xã Phú Bình: 1/1 xã chưa nộp đánh giá kỳ 6 tháng cuối năm 2026; hạn nộp 15/01/2027"
+        in message.body
+    )
+    # Tân Cương has submitted: nothing to remind it of.
+    assert not [m for m in mail.outbox if m.to == ["xatancuong@example.gov.vn"]]
+
+
 def test_policy_is_a_single_row():
     policy_get()
     ReminderPolicy(days_before="1").save()
