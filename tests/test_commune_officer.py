@@ -234,6 +234,29 @@ def test_a_commune_officer_gets_404_on_the_template_of_another_commune(
     assert client.get(reverse("report-template"), query).status_code == 404
 
 
+def test_a_commune_officer_gets_404_on_the_upload_pages_of_another_communes_officer(
+    client, commune_officer, other_commune_officer, criteria_set, period
+):
+    from criteria.models import ReportUpload, UploadStatus
+
+    upload = ReportUpload.objects.create(
+        uploaded_by=other_commune_officer,
+        filename="Tân Cương.xlsx",
+        data=b"",
+        unit=commune(TAN_CUONG),
+        period=period,
+        criteria_set=criteria_set,
+        status=UploadStatus.READY,
+    )
+    client.force_login(commune_officer)
+    assert client.get(reverse("report-upload", args=[upload.pk])).status_code == 404
+    assert client.get(reverse("report-upload-progress", args=[upload.pk])).status_code == 404
+    assert client.post(reverse("report-upload-confirm", args=[upload.pk])).status_code == 404
+    assert client.post(reverse("report-upload-cancel", args=[upload.pk])).status_code == 404
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.READY
+
+
 def test_the_exports_of_a_commune_officer_hold_its_commune_only(
     client, commune_officer, criteria_set, period
 ):
