@@ -119,6 +119,8 @@ def _sheet_context(request, assessment, *, errors=None, posted=None):
     for criterion in criteria:
         for indicator in criterion.indicators.all():
             indicator.error = errors.get(f"indicator-{indicator.pk}")
+            # A refused number is shown back as typed ("abc"), never replaced by the stored one.
+            indicator.typed = request.POST.get(f"n-{indicator.pk}") if indicator.error else None
     blocked = (
         None
         if Action.EDIT in actions

@@ -276,6 +276,24 @@ def test_a_bad_number_names_the_indicator_and_saves_nothing(client, draft, dai_t
     assert draft.values.get(indicator__code="1.1").achieved is None
 
 
+def test_a_refused_number_stays_in_its_box_as_typed_over_the_stored_one(
+    client, draft, dai_tu_officer, small_set
+):
+    indicator = ind(small_set, "1.2")
+    assessment_update_values(
+        user=dai_tu_officer,
+        assessment=draft,
+        version=1,
+        values={indicator.pk: ValueInput(number=Decimal("86"))},
+    )
+    client.force_login(dai_tu_officer)
+    data = {"version": "2", f"n-{indicator.pk}": "abc", f"n-{ind(small_set, '2.1').pk}": "20"}
+    page = client.post(reverse("assessment-detail", args=[draft.pk]), data).content.decode()
+    assert f'name="n-{indicator.pk}" value="abc"' in page
+    assert f'name="n-{ind(small_set, "2.1").pk}" value="20"' in page  # the valid one is kept too
+    assert draft.values.get(indicator=indicator).number == Decimal("86")  # nothing saved
+
+
 def test_a_stale_form_gets_409_and_the_message(client, draft, dai_tu_officer, coordinator, small_set):
     assessment_update_values(
         user=coordinator,

@@ -276,7 +276,8 @@ def test_a_real_worker_sends_each_digest_exactly_once_through_smtp_faults(
     assert refused.state == DeliveryState.REFUSED and "550" in refused.last_error
     flaky = ReminderDigest.objects.get(recipient=FLAKY)
     assert (flaky.state, flaky.attempts) == (DeliveryState.SENT, 2)
-    assert ReminderDigest.objects.filter(day=today).count() == 4
+    # The runs may fall just after midnight in Thái Nguyên (17:00 UTC) while ``today`` was read before it.
+    assert ReminderDigest.objects.filter(day__gte=today).count() == 4
     body = _body(next(content for rcpt, content in handler.delivered if rcpt == ACCEPTED))
     assert "1/E2E" in body and "http://portal.test/directives/assignments/" in body
     assert Notification.objects.filter(recipient=officer).count() == 1
