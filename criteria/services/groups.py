@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role, require_role
 from accounts.scope import unit_scope
 from core.exceptions import OutOfScope
+from core.history import changes_save
 from criteria.models import (
     Assessment,
     AssessmentStatus,
@@ -144,13 +144,14 @@ def commune_groups_assign(
         else:
             row.commune_group_id = group_id
             changed.append(row)
-    if created:
-        bulk_create_with_history(created, CommuneGroupAssignment, default_user=user)
-    if changed:
-        bulk_update_with_history(changed, CommuneGroupAssignment, ["commune_group"], default_user=user)
-    for row in cleared:
-        row._history_user = user
-        row.delete()
+    changes_save(
+        CommuneGroupAssignment,
+        created=created,
+        changed=changed,
+        fields=["commune_group"],
+        deleted=cleared,
+        user=user,
+    )
     reevaluated = _reevaluate(user, criteria_set, period, wanted)
     return AssignmentResult(
         created=len(created), changed=len(changed), cleared=len(cleared), reevaluated=reevaluated

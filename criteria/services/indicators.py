@@ -27,9 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role, require_role
+from core.history import changes_save
 from core.text import clean, nfc
 from criteria.catalogue import PERCENT_MAX, TARGET_DECIMAL_PLACES, TARGET_MAX, decimal_places
 from criteria.models import (
@@ -144,14 +144,9 @@ def _write_group_targets(user, indicator: Indicator, group_targets: Mapping[int,
         elif row.target != target:
             row.target = target
             changed.append(row)
-    if created:
-        bulk_create_with_history(created, IndicatorGroupTarget, default_user=user)
-    if changed:
-        bulk_update_with_history(changed, IndicatorGroupTarget, ["target"], default_user=user)
-    for row in deleted:
-        row._history_user = user
-        row.delete()
-    return len(created) + len(changed) + len(deleted)
+    return changes_save(
+        IndicatorGroupTarget, created=created, changed=changed, fields=["target"], deleted=deleted, user=user
+    )
 
 
 def _set_groups(indicator: Indicator) -> dict:
