@@ -33,6 +33,7 @@ from directives.models.assignments import (
     progress_path,
 )
 from directives.models.directives import Directive, DirectiveAttachment, DirectiveKind, attachment_path
+from directives.models.drafts import DirectiveDraft
 from directives.models.reminders import (
     Channel,
     DeliveryState,
@@ -57,6 +58,7 @@ __all__ = [
     "ExtensionStatus",
     "ProgressReport",
     "Recurrence",
+    "DirectiveDraft",
     "ReminderDigest",
     "ReminderLedger",
     "ReminderPolicy",

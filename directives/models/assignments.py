@@ -22,10 +22,14 @@ from directives.models.directives import Directive
 
 
 class Recurrence(models.TextChoices):
-    """A standing task that recurs ("hằng tháng", "hằng quý"): no single deadline."""
+    """A standing task that recurs ("hằng tháng", "định kỳ hằng quý", "6 tháng",
+    "hằng năm"): no single deadline on the task; each period has its own due date
+    (:attr:`Task.recurrence_day` of the period's last month)."""
 
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
+    SEMIANNUAL = "semiannual", _("Every six months")
+    YEARLY = "yearly", _("Yearly")
 
 
 class Task(models.Model):
@@ -43,6 +47,16 @@ class Task(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_phrase = models.CharField(_("deadline as written"), max_length=120, blank=True)
     recurrence = models.CharField(_("recurrence"), max_length=10, choices=Recurrence.choices, blank=True)
+    # "báo cáo hằng quý trước ngày 15 của tháng cuối quý": 15. None: the period's last day.
+    recurrence_day = models.PositiveSmallIntegerField(
+        _("due day of each period"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_(
+            "Day of the period's last month by which each period's report is due; empty: its last day."
+        ),
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("parent task"), null=True, blank=True, on_delete=models.CASCADE
     )

@@ -53,6 +53,9 @@ class TaskInput:
     deadline: datetime.date | None = None
     deadline_phrase: str = ""
     recurrence: str = ""
+    # Day of each period's last month the report is due (None: its last day); see
+    # :mod:`directives.recurrence`.
+    recurrence_day: int | None = None
     lead_ids: tuple[int, ...] = ()
     cooperating_ids: tuple[int, ...] = ()
     parent_index: int | None = None
