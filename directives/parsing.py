@@ -1,16 +1,29 @@
 """Turn the text of a provincial directive into a proposal of sections, tasks, deadlines
 and assignee agencies, for a coordinator to correct. Pure Python: no Django, no database.
 
-The rules follow notice 58/TB-UBND of 06/07/2020 (Thái Nguyên), the usual shape of a
-"thông báo kết luận", "chỉ thị" or "công văn":
+The shapes read are those provinces really issue (the corpus in
+``bench/corpus/directives``, scored by ``bench/parser_score.py``), first of them notice
+58/TB-UBND of 06/07/2020 (Thái Nguyên):
 
-* a preamble (number "Số: 58 /TB-UBND", place and date "Thái Nguyên, ngày 06 tháng 7 năm
-  2020", title, findings) that holds no tasks;
-* numbered sections "1. ", "2. "... (or "I.", "II."..., with "1.", "2." as their
-  sub-sections) whose heading names the assignees ("Các Sở, ngành của
-  tỉnh", "Văn phòng Điều phối nông thôn mới tỉnh:", "UBND, BCĐ ... các huyện, thành phố,
-  thị xã"), each with "- " bullets (tasks) and "+ " sub-bullets (tasks too);
-* a closing ("Trên đây là kết luận ...", "Nơi nhận:" and the signature) that holds no tasks.
+* a header (number "Số: 58 /TB-UBND", "Số 875/ UBND-NL"; place and date "Thái Nguyên,
+  ngày 06 tháng 7 năm 2020" or "Ngày 06/4/2018"; or a source note "(Theo Công văn số
+  6012/UBND-KT, ngày 14/11/2023)"), the kind and summary, "Kính gửi:" for a công văn;
+* an outline: Roman sections "I.", Arabic "1.", multi-level "1.1.", lettered items "a)",
+  bullets "- ", "+ ", "• ", "– " in any nesting, whichever comes first being the
+  outermost, and plain paragraphs that give work ("Giao Sở Tài chính chủ trì…",
+  "Yêu cầu UBND các huyện…", "Đề nghị…");
+* text copied from a PDF: lines wrapped at 80 columns, page numbers and repeated running
+  headers between the lines of a bullet;
+* a closing ("Trên đây là …", "Nơi nhận:", a paragraph ending "./.") that holds no tasks.
+
+Sections about aims, findings and results ("Mục đích, yêu cầu", "Kết quả đạt được",
+"Tồn tại, hạn chế") hold no tasks. A task's agencies are taken from its own words first
+("Sở A chủ trì, phối hợp với Sở B", "Giao Sở A …", "Sở A: …", "(Sở A chủ trì)",
+"Cơ quan chủ trì: …"), else from the nearest heading or lead-in above it, else from the
+"Kính gửi" list. The body a report goes to ("báo cáo UBND tỉnh", "gửi Văn phòng Điều
+phối") and a document's author ("Tờ trình số 168/TTr-VPĐP … của Văn phòng Điều phối")
+are never assignees; a name the agency list lacks comes back as written in
+``unmatched_agencies``, never silently dropped.
 
 Every keyword is matched on the :func:`~core.text.fold` of the text (no accents, no
 case, ``đ`` -> ``d``), so "BCD" matches "BCĐ" and NFC and NFD spellings parse alike.
@@ -21,7 +34,7 @@ import dataclasses
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.text import clean, fold, nfc
 
@@ -30,7 +43,7 @@ from core.text import clean, fold, nfc
 class AgencyRef:
     """An agency the parser may assign; callers build these from ``Agency`` rows.
     ``kind`` is one of department, coordination_office, district_committee,
-    steering_committee, leadership, external_system, other."""
+    commune_committee, steering_committee, leadership, external_system, other."""
 
     id: int
     name: str
@@ -40,14 +53,20 @@ class AgencyRef:
 
 @dataclass(frozen=True)
 class ParsedTask:
-    """One proposed task. ``text`` is the bullet, cleaned, without its "- "/"+ " marker.
-    ``deadline_phrase`` holds the words ``deadline`` came from ("trước ngày 17/7/2020");
-    ``recurrence`` is "monthly" or "quarterly" for a recurring task (then no deadline).
-    ``agency_ids`` are all the agencies its section names, ``cooperating_agency_ids``
-    those of them named after "phối hợp với" (the others are proposed as leads).
-    ``parent_index`` is, for a "+" sub-bullet, the index in :attr:`ParsedDirective.tasks`
-    of the "-" bullet above it. ``invalid_dates`` are the impossible dates written after
-    a deadline keyword ("31/02/2027"), for the coordinator to check."""
+    """One proposed task. ``text`` is the item, cleaned, without its marker ("- ",
+    "a)", "1.1."). ``deadline_phrase`` holds the words ``deadline`` came from ("trước
+    ngày 17/7/2020"); ``recurrence`` is "monthly", "quarterly", "semiannual" or
+    "yearly" for a recurring report (then no deadline) and ``recurrence_day`` the day of
+    each period's last month it is due (None: the last day). ``agency_ids`` are every
+    agency assigned, ``cooperating_agency_ids`` those of them that cooperate (the others
+    lead); ``agency_source`` says where they came from: "task" (its own words),
+    "heading" (the section or lead-in above it), "recipients" ("Kính gửi") or "" (none).
+    ``unmatched_agencies`` are assignee names as written that no agency matches ("Hội
+    Nông dân tỉnh", "các Sở, ngành liên quan"). ``parent_index`` is, for an item under
+    another task ("+" under "-"), that task's index in :attr:`ParsedDirective.tasks`.
+    ``invalid_dates`` are impossible dates written after a deadline keyword
+    ("31/02/2027"); ``deadline_before_issue`` is True when the deadline falls before the
+    date of issue."""
 
     section_number: str | None
     text: str
@@ -58,14 +77,17 @@ class ParsedTask:
     parent_index: int | None
     cooperating_agency_ids: tuple[int, ...] = ()
     invalid_dates: tuple[str, ...] = ()
+    recurrence_day: int | None = None
+    unmatched_agencies: tuple[str, ...] = ()
+    agency_source: str = ""
+    deadline_before_issue: bool = False
 
 
 @dataclass(frozen=True)
 class ParsedSection:
-    """A numbered section: its number ("1", "II", or "II.1" for a "1." under "II."),
-    heading (cleaned, without the number), the ids of all the agencies its heading names
-    and, among them, those named as cooperating ("... chủ trì, phối hợp với Sở Tài
-    chính")."""
+    """A numbered section: its number ("1", "II", "II.1" for a "1." under "II.", "2.3"
+    for "2.3."), heading (cleaned, without the number), the ids of the agencies its
+    heading assigns and, among them, those that cooperate."""
 
     number: str | None
     heading: str
@@ -84,115 +106,476 @@ class ParsedDirective:
     tasks: tuple[ParsedTask, ...]
 
 
-# --- Lines and structure ------------------------------------------------------------
-
-_ITALIC = re.compile(r"\*(\S(?:[^*]*\S)?)\*")
-_SECTION = re.compile(r"^(\d{1,2})\.(?!\d)\s*(.*)$")
-# "I. ", "II - ", "III) " (capitals only, so a sentence starting "V/v" or "Về" is not one).
-_ROMAN_SECTION = re.compile(r"^([IVX]{1,6})\s*(?:\.(?!\d)|\)|[-–](?=\s))\s*(.*)$")
-# A marker then a space then anything ("- <b>", "+ {x}"), or a marker glued to a word ("-Rà").
-_BULLET = re.compile(r"^([-+–•])(?:\s+(\S.*)|([\w(\"“'].*))$")
-_CLOSING = re.compile(r"^(?:tren day la\b|noi nhan\b)")
-_NUMBER = re.compile(r"^so ?:? ?(\d+) ?/ ?([a-z0-9]+(?:[-/.][a-z0-9]+)*)")
-_ISSUED = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
-
-
-@dataclass
-class _Item:
-    """A logical line: a section heading, a "-" or "+" bullet, or other text, with the
-    lines that directly continue it (no blank line in between) joined to it."""
-
-    kind: str  # "section", "-", "+" or "text"
-    text: str
-    line: int  # index of its first line
-    number: str | None = None
-
-
-def _lines(text: str) -> list[str]:
-    """Cleaned lines, markdown emphasis removed, up to the closing part."""
-    lines = []
-    for raw in nfc(text).replace("**", "").splitlines():
-        line = clean(_ITALIC.sub(r"\1", raw))
-        if _CLOSING.match(fold(line)):
-            break
-        lines.append(line)
-    return lines
-
-
-def _roman(number: int) -> str:
-    """``number`` (1-39) in Roman numerals: 1 -> "I", 4 -> "IV"."""
-    letters = ""
-    for value, symbol in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while number >= value:
-            letters, number = letters + symbol, number - value
-    return letters
-
-
-def _items(lines: list[str]) -> list[_Item]:
-    """Group lines into logical lines. A numbered line opens a section only if its number
-    follows the previous section's (1, 2, 3... or I, II, III...), so a stray "1." inside
-    a section is text. Under a Roman section, "1.", "2."... are its sub-sections
-    ("II.1", "II.2"), counted again from 1 in each Roman section."""
-    items: list[_Item] = []
-    expected, expected_roman, roman, open_item = 1, 1, None, False
-    for index, line in enumerate(lines):
-        if not line:
-            open_item = False
-            continue
-        heading, bullet = _SECTION.match(line), _BULLET.match(line)
-        roman_heading = _ROMAN_SECTION.match(line)
-        if roman_heading and roman_heading[1] == _roman(expected_roman):
-            roman = roman_heading[1]
-            items.append(_Item("section", roman_heading[2], index, roman))
-            expected_roman, expected = expected_roman + 1, 1
-        elif heading and int(heading[1]) == expected:
-            number = f"{roman}.{expected}" if roman else str(expected)
-            items.append(_Item("section", heading[2], index, number))
-            expected += 1
-        elif bullet:
-            items.append(_Item("+" if bullet[1] == "+" else "-", bullet[2] or bullet[3], index))
-        elif open_item:
-            items[-1].text = f"{items[-1].text} {line}".strip()
-        else:
-            items.append(_Item("text", line, index))
-        open_item = True
-    return items
-
-
-def _groups(items: list[_Item]) -> list[tuple[_Item | None, list[_Item]]]:
-    """``(section, its items)`` pairs, the preamble dropped; one ``(None, items)`` pair
-    when the text has no numbered section."""
-    groups: list[tuple[_Item | None, list[_Item]]] = []
-    for item in items:
-        if item.kind == "section":
-            groups.append((item, []))
-        elif groups:
-            groups[-1][1].append(item)
-    return groups or [(None, items)]
+# --- Folding with positions -----------------------------------------------------------
 
 
 def _folded_with_map(line: str) -> tuple[str, list[int]]:
-    """``fold(line)`` and, for each folded offset, the offset in ``line`` it came from
-    (plus one past the end), so a match on the folded text gives back the original words."""
+    """``fold`` of ``line`` character by character and, for each folded offset, the
+    offset in ``line`` it came from (plus one past the end), so that a match on the
+    folded text gives back the original words. Punctuation stays as it is."""
     chars, positions = [], []
     for index, char in enumerate(line):
-        folded = " " if char == " " else fold(char)
+        folded = " " if char.isspace() else fold(char) or char
         chars.append(folded)
         positions.extend([index] * len(folded))
     positions.append(len(line))
     return "".join(chars), positions
 
 
-def _header(lines: list[str]) -> tuple[str | None, datetime.date | None]:
-    """The document number and the date of issue, taken from the first lines that carry them."""
-    number, issued_on = None, None
-    for line in lines:
-        folded, positions = _folded_with_map(line)
-        if number is None and (match := _NUMBER.match(folded)):
-            number = f"{match[1]}/{line[positions[match.start(2)] : positions[match.end(2)]]}"
-        if issued_on is None and (match := _ISSUED.search(folded)):
-            issued_on = _date(int(match[3]), int(match[2]), int(match[1]))
-    return number, issued_on
+# Spelt out before agency names are matched: "UBND" -> "uy ban nhan dan", "NN&PTNT"...
+_ABBREVIATIONS = (
+    (r"ubnd", "uy ban nhan dan"),
+    (r"hdnd", "hoi dong nhan dan"),
+    (r"bcd", "ban chi dao"),
+    (r"vpdp", "van phong dieu phoi"),
+    (r"ctmtqg|ct mtqg", "chuong trinh muc tieu quoc gia"),
+    (r"mtqg", "muc tieu quoc gia"),
+    (r"ntm", "nong thon moi"),
+    (r"nn (?:va )?ptnt|nnptnt", "nong nghiep va phat trien nong thon"),
+    (r"nn (?:va )?mt|nnmt", "nong nghiep va moi truong"),
+    (r"ptnt", "phat trien nong thon"),
+    (r"kh (?:va )?dt|khdt", "ke hoach va dau tu"),
+    (r"tn (?:va )?mt|tnmt", "tai nguyen va moi truong"),
+    (r"gtvt", "giao thong van tai"),
+    (r"ld ?tb (?:va )?xh|ldtbxh", "lao dong thuong binh va xa hoi"),
+    (r"tt (?:va )?tt|tttt", "thong tin va truyen thong"),
+    (r"vhttdl|vh ?tt (?:va )?dl", "van hoa the thao va du lich"),
+    (r"gd (?:va )?dt|gddt", "giao duc va dao tao"),
+    (r"kh (?:va )?cn|khcn", "khoa hoc va cong nghe"),
+    (r"dt (?:va )?tg", "dan toc va ton giao"),
+    (r"mttq", "mat tran to quoc"),
+    (r"chqs", "chi huy quan su"),
+    (r"tp", "thanh pho"),
+    (r"tx", "thi xa"),
+)
+_ABBREVIATION = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(f"(?:{a})" for a, _ in _ABBREVIATIONS) + r")(?![a-z0-9])"
+)
+_EXPANSIONS = [(re.compile(rf"^(?:{a})$"), b) for a, b in _ABBREVIATIONS]
+
+
+def _expand(match: re.Match) -> str:
+    return next(full for pattern, full in _EXPANSIONS if pattern.match(match[0]))
+
+
+@dataclass
+class _Norm:
+    """A text in the form agency names are matched on: folded, punctuation turned into
+    spaces (commas and semicolons kept as separators), abbreviations spelt out, single
+    spaces; ``positions[i]`` is the offset in the original of ``text[i]``."""
+
+    text: str
+    positions: list[int]
+
+
+def _normalise(original: str) -> _Norm:
+    folded, positions = _folded_with_map(original)
+    chars, where = [], []
+    for index, char in enumerate(folded):
+        char = char if char.isalnum() or char in ",;" else " "
+        if char == " " and (not chars or chars[-1] == " "):
+            continue
+        if char in ",;" and chars and chars[-1] == " ":
+            chars.pop(), where.pop()
+        chars.append(char)
+        where.append(positions[index])
+    text = "".join(chars)
+    out, out_where, last = [], [], 0
+    for match in _ABBREVIATION.finditer(text):
+        out.append(text[last : match.start()])
+        out_where.extend(where[last : match.start()])
+        full = _expand(match)
+        out.append(full)
+        out_where.extend([where[match.start()]] * len(full))
+        last = match.end()
+    out.append(text[last:])
+    out_where.extend(where[last:])
+    out_where.append(len(original))
+    return _Norm("".join(out), out_where)
+
+
+def _key(value: str) -> str:
+    """Normalised form of an agency's name: ``_key("Sở NN&PTNT") == "so nong nghiep va
+    phat trien nong thon"``; a parenthesis is left out."""
+    return _normalise(re.sub(r"\([^)]*\)", " ", value)).text.replace(",", " ").replace(";", " ").strip()
+
+
+# --- Agencies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """Agencies named at ``start:end`` of a normalised text: ``ids`` (several for a
+    group such as "các Sở, ngành"), or none with ``label`` the name as written."""
+
+    start: int
+    end: int
+    ids: tuple[int, ...]
+    label: str = ""
+
+
+_ALL_DEPARTMENTS = re.compile(
+    r"\b(?:thu truong )?cac so,? (?:ban,? )?nganh(?:,? doan the)?(?: cua tinh| tinh)?\b"
+)
+_VAGUE = re.compile(
+    r"\b(?:cac|nhung) (?:so,? (?:ban,? )?nganh|co quan,?(?: don vi)?|don vi|nganh|to chuc|dia phuong|"
+    r"so,? nganh,? dia phuong)(?:,? (?:dia phuong|don vi|co quan))*,? (?:co )?lien quan\b"
+    r"|\bcac co quan,? don vi\b|\bcac (?:hoi,? )?doan the\b|\bcac dia phuong\b|\bcac don vi\b|\bcac co quan\b"
+)
+_PROVINCIAL_OFFICE = re.compile(r"\bvan phong dieu phoi\b(?:(?! tinh\b)[a-z ]){0,50} tinh\b")
+_PROVINCIAL_STEERING = re.compile(r"\bban chi dao\b(?:(?! tinh\b)[a-z0-9 ]){0,90} tinh\b")
+_DISTRICT_SCOPE = re.compile(r"\b(?:cac|cap) (?:huyen|thanh pho|thi xa)(?:,? (?:huyen|thanh pho|thi xa))*\b")
+_COMMUNE_SCOPE = re.compile(
+    r"\b(?:chu tich )?uy ban nhan dan (?:cac|cap) xa(?:,? (?:phuong|thi tran|dac khu))*\b"
+    r"|\buy ban nhan dan (?:cac|cap) (?:xa,? )?phuong\b"
+)
+_BODY = re.compile(r"\b(uy ban nhan dan|ban chi dao|van phong dieu phoi)\b")
+_BODY_KINDS = {
+    "uy ban nhan dan": "district_committee",
+    "ban chi dao": "steering_committee",
+    "van phong dieu phoi": "coordination_office",
+}
+_DISTRICT_LEVEL = re.compile(r"\b(?:huyen|thanh pho|thi xa)\b")
+# "các Sở: Tài chính, Xây dựng" and "các Sở Tài chính, Xây dựng và Công Thương".
+_SO_LIST = re.compile(r"\bcac so:? ((?:[^;:.()](?! chu tri| phoi hop))+)")
+_ORGANISATION = re.compile(
+    r"^(?:so|ban|hoi|uy ban|cuc|chi cuc|kho bac|ngan hang|lien minh|tinh doan|trung tam|dai|bao|"
+    r"cong an|bo chi huy|van phong|lien doan|doan|mat tran|vien|truong|cong ty|tong cong ty|quy|"
+    r"thanh tra|bao hiem|chu tich|giam doc)\b"
+)
+
+
+class _Matcher:
+    """Finds the agencies of a list of :class:`AgencyRef` named in a text: by name or
+    short name (longest first, abbreviations spelt out) and by the usual group phrases
+    ("các Sở, ngành", "UBND, BCĐ … các huyện, thành phố, thị xã", "UBND các xã",
+    "Văn phòng Điều phối … tỉnh")."""
+
+    def __init__(self, agencies: Sequence[AgencyRef]):
+        self.agencies = list(agencies)
+        keys: dict[str, set[int]] = {}
+        for agency in self.agencies:
+            for name in (agency.name, agency.short_name):
+                key = _key(name)
+                if len(key) >= 4:
+                    keys.setdefault(key, set()).add(agency.id)
+        self.keys = {key: tuple(sorted(ids)) for key, ids in keys.items()}
+        ordered = sorted(self.keys, key=len, reverse=True)
+        self.names = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])")
+            if ordered
+            else None
+        )
+        self.by_kind: dict[str, tuple[int, ...]] = {}
+        for agency in self.agencies:
+            self.by_kind.setdefault(agency.kind, ())
+            self.by_kind[agency.kind] += (agency.id,)
+        self.district_level = {
+            a.id
+            for a in self.agencies
+            if a.kind == "district_committee" or _DISTRICT_LEVEL.search(_key(a.name))
+        }
+        self.provincial_office = tuple(
+            a.id for a in self.agencies if a.kind == "coordination_office" and _key(a.name).endswith(" tinh")
+        )
+        self.provincial_steering = tuple(
+            a.id
+            for a in self.agencies
+            if a.kind == "steering_committee"
+            and not _DISTRICT_LEVEL.search(_key(a.name))
+            and " tinh" in _key(a.name)
+        )
+
+    def _kind(self, kind: str, *, district: bool = False) -> tuple[int, ...]:
+        ids = self.by_kind.get(kind, ())
+        return tuple(i for i in ids if i in self.district_level) if district else ids
+
+    def mentions(self, norm: _Norm, original: str) -> list[_Mention]:
+        """Every agency mention of ``norm`` (the normalised ``original``), in order,
+        never overlapping: group phrases first, then names."""
+        text = norm.text
+        found: list[_Mention] = []
+        taken = [False] * len(text)
+
+        def add(start: int, end: int, ids: tuple[int, ...], label: str = "") -> None:
+            if any(taken[start:end]):
+                return
+            for index in range(start, end):
+                taken[index] = True
+            found.append(_Mention(start, end, ids, label))
+
+        def words(start: int, end: int) -> str:
+            return clean(original[norm.positions[start] : norm.positions[end - 1] + 1]).strip(" ,;:")
+
+        for match in _SO_LIST.finditer(text):
+            self._so_list(match, add, words)
+        for match in _COMMUNE_SCOPE.finditer(text):
+            ids = self._kind("commune_committee")
+            add(match.start(), match.end(), ids, "" if ids else words(match.start(), match.end()))
+        for match in _DISTRICT_SCOPE.finditer(text):
+            self._district(text, match, add, words)
+        for match in _ALL_DEPARTMENTS.finditer(text):
+            if not _VAGUE.match(text, match.start()):
+                add(match.start(), match.end(), self._kind("department"))
+        for match in _VAGUE.finditer(text):
+            add(match.start(), match.end(), (), words(match.start(), match.end()))
+        for match in _PROVINCIAL_OFFICE.finditer(text):
+            if self.provincial_office and not self._names_at(text, match.start(), match.end()):
+                add(match.start(), match.end(), self.provincial_office)
+        for match in _PROVINCIAL_STEERING.finditer(text):
+            if self.provincial_steering and not self._names_at(text, match.start(), match.end()):
+                add(match.start(), match.end(), self.provincial_steering)
+        if self.names is not None:
+            for match in self.names.finditer(text):
+                add(match.start(), match.end(), self.keys[match[0]])
+        return sorted(found, key=lambda mention: mention.start)
+
+    def _names_at(self, text: str, start: int, end: int) -> bool:
+        """Whether an agency's own name covers ``text[start:end]`` exactly (it wins)."""
+        return text[start:end] in self.keys
+
+    def _so_list(self, match: re.Match, add, words) -> None:
+        """ "các Sở: Tài chính, Xây dựng và Công Thương": each item as "sở <item>"."""
+        items = match[1]
+        offset = match.start(1)
+        for item in re.finditer(r"[^,;]+", items):
+            part = item[0]
+            if part.strip().startswith("va "):
+                part = part.replace("va ", "   ", 1)
+            for piece in re.finditer(r"[a-z0-9][a-z0-9 ]*[a-z0-9]|[a-z0-9]", part):
+                name = piece[0]
+                name = name[3:] if name.startswith("so ") else name
+                ids = self.keys.get(f"so {name}")
+                if ids is None and " va " in name:
+                    continue
+                start, end = offset + item.start() + piece.start(), offset + item.start() + piece.end()
+                if ids is not None:
+                    add(start, end, ids)
+                break
+
+    def _district(self, text: str, match: re.Match, add, words) -> None:
+        """ "UBND, BCĐ Chương trình … các huyện, thành phố, thị xã" (the bodies named
+        before it in the same clause), "UBND các huyện: Đại Từ, Phú Bình" (those)."""
+        clause_start = max(text.rfind(";", 0, match.start()), text.rfind(":", 0, match.start())) + 1
+        window = text[clause_start : match.start()]
+        bodies = list(_BODY.finditer(window))
+        # Only the bodies of the run just before "các huyện" (no other mention between).
+        start = match.start()
+        kinds = set()
+        for body in reversed(bodies):
+            between = window[body.end() :]
+            if re.search(r"\btinh\b", between):
+                break
+            if self.names is not None and self.names.search(between[: max(0, len(between) - 1)]):
+                break
+            kinds.add(_BODY_KINDS[body[1]])
+            start = clause_start + body.start()
+        after = text[match.end() : match.end() + 120]
+        listed = re.match(r" ?:? ?((?:[a-z0-9 ]+,? ?)+)", after)
+        if listed and not kinds:
+            kinds = {"district_committee"}
+        kinds = kinds or {"district_committee"}
+        if listed and text[match.end() : match.end() + 2].strip(" ").startswith(":"):
+            names = [part.strip() for part in re.split(r",|\bva\b", listed[1]) if part.strip()]
+            ids = []
+            for name in names:
+                for kind in kinds:
+                    prefix = {
+                        "district_committee": "uy ban nhan dan",
+                        "steering_committee": "ban chi dao",
+                    }.get(kind)
+                    for level in ("huyen", "thanh pho", "thi xa"):
+                        ids.extend(self.keys.get(f"{prefix} {level} {name}", ()) if prefix else ())
+            if ids:
+                add(start, match.end() + listed.end(), tuple(sorted(set(ids))))
+                return
+        ids = tuple(sorted({i for kind in kinds for i in self._kind(kind, district=True)}))
+        add(start, match.end(), ids, "" if ids else words(start, match.end()))
+
+
+# Words that open an assignee list ("Giao Sở A", "Yêu cầu UBND các huyện").
+_TRIGGER = re.compile(
+    r"\b(?:giao(?: nhiem vu)?(?: cho)?|yeu cau|de nghi|phan cong|dong y giao|thong nhat giao|uy quyen(?: cho)?)\s"
+)
+# Between two agencies of one list.
+_SEPARATOR = re.compile(
+    r"(?:\s|,|;|\bva\b|\bcac\b|\bcung\b|\bthu truong\b|\bchu tich\b|\bgiam doc\b|\blanh dao\b|\bdong chi\b|\bd c\b)*"
+)
+_LEAD_AFTER = re.compile(r"\s?,?\s?(?:chu tri|la co quan chu tri|lam dau moi|la dau moi)\b")
+_COOPERATION = re.compile(r"\b(?:phoi hop (?:chat che )?(?:voi |cung )?|va phoi hop voi |cung voi )")
+_LABEL_LEAD = re.compile(r"\b(?:(?:co quan|don vi) )?(?:chu tri|thuc hien|dau moi) ?:\s?")
+_LABEL_COOPERATING = re.compile(r"\b(?:(?:co quan|don vi) )?phoi hop ?:\s?")
+# Who comes after these words receives a report or wrote a document: never an assignee.
+_RECIPIENT = re.compile(
+    r"\b(?:bao cao(?: ket qua)?(?: ve)?|gui(?: ve)?|trinh|tham muu(?: cho)?|xin y kien|de xuat(?: voi)?|"
+    r"cua|tai|theo|thong qua|tong hop(?: bao cao)?(?: gui)?)\s$"
+)
+
+
+@dataclass
+class _Roles:
+    """Agencies assigned by a text: leads, cooperating, unmatched names as written."""
+
+    lead: set[int] = field(default_factory=set)
+    cooperating: set[int] = field(default_factory=set)
+    unmatched: list[str] = field(default_factory=list)
+    # Whether a lead was named, matched or not ("Hội Nông dân tỉnh chủ trì").
+    lead_named: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.cooperating or self.unmatched)
+
+    def named(self) -> bool:
+        return bool(self.lead or self.lead_named)
+
+
+def _unknown_organisation(original: str, norm: _Norm, start: int) -> tuple[int, str] | None:
+    """An organisation's name the list lacks starting at ``norm.text[start]`` ("Hội
+    Nông dân tỉnh"): ``(end, name as written)``, or None."""
+    text = norm.text
+    if not _ORGANISATION.match(text[start:]):
+        return None
+    stop = re.compile(
+        r",|;|\s(?:chu tri|phoi hop|thuc hien|tham muu|co trach nhiem|khan truong|chi dao|huong dan|to chuc|"
+        r"can cu|theo|ra soat|trien khai|xay dung|tiep tuc|kiem tra|bao cao|lam ro|nghien cuu|day manh|"
+        r"quan tam|tap trung|phan bo|bo tri|uu tien|dam bao|de|va|cac|trong|ve|nham)\b"
+    )
+    end_match = stop.search(text, start)
+    end = end_match.start() if end_match else len(text)
+    words = text[start:end].split()
+    if not 2 <= len(words) <= 10:
+        return None
+    first = original[norm.positions[start] :]
+    name = clean(original[norm.positions[start] : norm.positions[end - 1] + 1]).strip(" ,;:.")
+    # Proper names start with a capital: "Hội Nông dân", not "ban hành".
+    if not first[:1].isupper():
+        return None
+    return end, name
+
+
+def _list_at(
+    original: str, norm: _Norm, mentions: list[_Mention], start: int
+) -> tuple[list[_Mention], list[str], int]:
+    """The agency list starting at ``start`` (separators skipped): its mentions, the
+    unmatched organisation names in it, and where it ends (``start`` if empty)."""
+    text = norm.text
+    by_start = {mention.start: mention for mention in mentions}
+    found, unknown, position, end = [], [], start, start
+    while position < len(text):
+        skip = _SEPARATOR.match(text, position)
+        at = skip.end() if skip else position
+        # A mention may start inside the separators ("các Sở, ngành" starts at "các").
+        at = next((i for i in range(position, at + 1) if i in by_start), at)
+        if at in by_start:
+            mention = by_start[at]
+            found.append(mention)
+            if not mention.ids and mention.label:
+                unknown.append(mention.label)
+            position = end = mention.end
+            continue
+        unknown_here = _unknown_organisation(original, norm, at)
+        if unknown_here is not None:
+            unknown.append(unknown_here[1])
+            position = end = unknown_here[0]
+            continue
+        break
+    return found, unknown, end
+
+
+def _roles(original: str, matcher: _Matcher) -> _Roles:
+    """The agencies a text assigns by its own words (empty if it names none):
+
+    * the list after "giao", "yêu cầu", "đề nghị", "phân công" leads;
+    * a list at the very start leads ("Sở Tài chính chủ trì…", "UBND các huyện: …");
+    * a list before "chủ trì" or after "Cơ quan chủ trì:" leads;
+    * a list after "phối hợp với/cùng", "Cơ quan phối hợp:", or before "phối hợp"
+      cooperates;
+    * any other mention (after "báo cáo", "gửi", "của", "tham mưu cho"…, or an object
+      "hướng dẫn UBND cấp xã") assigns nobody.
+    """
+    norm = _normalise(original)
+    text = norm.text
+    mentions = matcher.mentions(norm, original)
+    roles = _Roles()
+
+    def take(start: int, into: set[int]) -> int:
+        found, unknown, end = _list_at(original, norm, mentions, start)
+        if into is roles.lead and (found or unknown):
+            roles.lead_named = True
+        for mention in found:
+            into.update(mention.ids)
+        for name in unknown:
+            if name not in roles.unmatched:
+                roles.unmatched.append(name)
+        return end
+
+    lead_starts = [0]
+    lead_starts += [match.end() for match in _TRIGGER.finditer(text)]
+    lead_starts += [match.end() for match in _LABEL_LEAD.finditer(text)]
+    for start in lead_starts:
+        found, _unknown, end = _list_at(original, norm, mentions, start)
+        if start == 0 and not found and not _unknown:
+            continue
+        if start == 0 and _RECIPIENT.search(text[: found[0].start + 1] if found else ""):
+            continue
+        into = roles.lead
+        tail = text[end : end + 24]
+        if re.match(r"\s?,?\s?phoi hop\b(?! voi| cung)", tail):
+            into = roles.cooperating
+        take(start, into)
+    for match in _LEAD_AFTER.finditer(text):
+        # "…, Sở A chủ trì": the list that ends just before "chủ trì".
+        before = [
+            m for m in mentions if m.end <= match.start() and text[m.end : match.start()].strip(" ,") == ""
+        ]
+        for mention in before:
+            roles.lead.update(mention.ids)
+    for pattern in (_COOPERATION, _LABEL_COOPERATING):
+        for match in pattern.finditer(text):
+            take(match.end(), roles.cooperating)
+    for match in re.finditer(r"\bphoi hop\b(?! voi| cung)", text):
+        # "Sở A chủ trì; Sở B, Sở C phối hợp": the list ending just before it.
+        run = [m for m in mentions if m.end <= match.start()]
+        while (
+            run
+            and text[run[-1].end : match.start()].strip(" ,;") == ""
+            or (run and text[run[-1].end : match.start()].strip(" ,;") in ("va", ""))
+        ):
+            roles.cooperating.update(run[-1].ids)
+            boundary = run[-1].start
+            run = [m for m in run[:-1] if text[m.end : boundary].strip(" ,;") in ("", "va")]
+            if not run:
+                break
+    roles.cooperating -= roles.lead
+    return roles
+
+
+def _heading_roles(original: str, matcher: _Matcher) -> _Roles:
+    """The agencies a heading or lead-in assigns: its own words as :func:`_roles`, or
+    every agency it names (then those after "phối hợp với" cooperate)."""
+    roles = _roles(original, matcher)
+    if roles.named():
+        return roles
+    norm = _normalise(original)
+    cut = _COOPERATION.search(norm.text)
+    for mention in matcher.mentions(norm, original):
+        if _RECIPIENT.search(norm.text[max(0, mention.start - 30) : mention.start]):
+            continue
+        target = roles.cooperating if cut and mention.start >= cut.start() else roles.lead
+        target.update(mention.ids)
+        roles.lead_named = roles.lead_named or target is roles.lead
+        if not mention.ids and mention.label and mention.label not in roles.unmatched:
+            roles.unmatched.append(mention.label)
+    roles.cooperating -= roles.lead
+    return roles
+
+
+def agencies_named(text: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
+    """Ids of every agency a line names (names, short names, group phrases; see
+    :func:`parse_directive`), sorted: used for the recipients (nơi nhận)."""
+    matcher = _Matcher(agencies)
+    norm = _normalise(text)
+    return tuple(sorted({i for mention in matcher.mentions(norm, text) for i in mention.ids}))
 
 
 # --- Deadlines ----------------------------------------------------------------------
@@ -202,20 +585,46 @@ def _header(lines: list[str]) -> tuple[str | None, datetime.date | None]:
 _DATE = (
     r"(?:(?P<d{n}>\d{{1,2}}) ?(?P<s{n}>[/.-]) ?(?P<m{n}>\d{{1,2}})"
     r"(?: ?(?P=s{n}) ?(?P<y{n}>\d{{4}}|\d{{2}}))?(?![\d/])"
-    r"|(?P<ld{n}>\d{{1,2}}) thang (?P<lm{n}>\d{{1,2}})(?: nam (?P<ly{n}>\d{{4}}))?\b)"
+    r"|(?P<ld{n}>\d{{1,2}}) thang (?P<lm{n}>\d{{1,2}})(?:,? nam (?P<ly{n}>\d{{4}}))?\b)"
 )
-_DAY_DEADLINE = re.compile(
-    r"\b(?:(?:xong|hoan thanh) )?(?:truoc|cham nhat|han chot|thoi han|han|den het)(?: (?:la|vao))?:?"
-    r"(?: ngay)? ?" + _DATE.format(n="")
+_KEYWORD = (
+    r"(?:(?:xong|hoan thanh) )?(?:truoc|cham nhat(?: la)?|han chot|thoi han|"
+    r"thoi gian(?: thuc hien| hoan thanh)?:|han|den het|het|xong truoc|trong ngay)"
 )
+_DAY_DEADLINE = re.compile(r"\b" + _KEYWORD + r"(?: (?:la|vao))?:?(?: ngay)? ?" + _DATE.format(n=""))
 # "từ ngày 01/12/2026 đến (hết) ngày 31/12/2026": the end date is the deadline.
 _RANGE_DEADLINE = re.compile(
     r"\btu(?: ngay)? ?" + _DATE.format(n="0") + r" ?(?:den|toi|-)(?: het)?(?: ngay)? ?" + _DATE.format(n="")
 )
-_MONTH_DEADLINE = re.compile(r"\btrong thang (\d{1,2})(?: ?/ ?| nam )(\d{4})\b")
-_QUARTER_DEADLINE = re.compile(r"\b(?:trong )?quy (iv|i{1,3}|[1-4])(?: ?/ ?| nam )(\d{4})\b")
+_MONTH = r"thang (?P<month>\d{1,2})(?:(?: ?[/.-] ?| nam )(?P<year>\d{4}))?"
+# "trước tháng 9.2020": the end of August; "trong tháng 9/2020", "cuối tháng 9": its end.
+_BEFORE_MONTH = re.compile(r"\b(?:den |hoan thanh |xong )?truoc " + _MONTH + r"\b")
+_IN_MONTH = re.compile(
+    r"\b(?:trong|cuoi|het|den het|den cuoi|hoan thanh|xong|thoi gian(?: thuc hien| hoan thanh)?:?|thoi han:?|vao)"
+    r" (?:(?:trong|cuoi) )?" + _MONTH + r"\b"
+)
+_QUARTER = r"quy (?P<quarter>iv|i{1,3}|[1-4])(?:(?: ?[/.-] ?| nam )(?P<year>\d{4}))?"
+_IN_QUARTER = re.compile(
+    r"(?:\b(?:trong|cuoi|het|den het|den cuoi|hoan thanh|xong|thoi gian(?: thuc hien| hoan thanh)?:?|thoi han:?|truoc|vao)"
+    r" (?:(?:trong|cuoi) )?)?" + _QUARTER + r"\b"
+)
+_YEAR = re.compile(
+    r"(?<!de ra )(?<!da )(?<!cua )(?<!nhu )(?<!voi )(?<!so )\b(?P<word>trong|cuoi|den cuoi|het|den het|hoan thanh(?: trong)?|xong(?: trong)?|truoc|thoi gian(?: thuc hien| hoan"
+    r" thanh)?:?|thoi han:?)( nam| quy iv nam)? (?P<year>20\d{2})\b(?! ?-)"
+)
+_HALF = re.compile(r"\b(?P<half>6 thang (?:dau|cuoi)) nam(?: (?P<year>20\d{2}))?\b")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_RECURRENCES = (("monthly", re.compile(r"\bhang thang\b")), ("quarterly", re.compile(r"\bhang quy\b")))
+_RECURRENCES = (
+    ("monthly", re.compile(r"\bhang thang\b|\bdinh ky (?:hang )?thang\b")),
+    ("quarterly", re.compile(r"\bhang quy\b|\bdinh ky (?:hang )?quy\b")),
+    (
+        "semiannual",
+        re.compile(r"\b(?:dinh ky )?6 thang(?: mot lan| 1 lan)\b|\bdinh ky 6 thang\b|\bsau thang mot lan\b"),
+    ),
+    ("yearly", re.compile(r"\bhang nam\b|\bdinh ky (?:hang )?nam\b")),
+)
+_REPORTING = re.compile(r"\b(?:bao cao|dinh ky|tong hop|cap nhat)\b")
+_RECURRENCE_DAY = re.compile(r"\b(?:truoc|cham nhat|truoc ngay|han)(?: la)?(?: ngay)? (\d{1,2})(?![\d/.])")
 
 
 def _date(year: int | None, month: int, day: int | None) -> datetime.date | None:
@@ -253,30 +662,57 @@ def _day_candidate(match: re.Match, default_year: int | None, text: str, positio
     if written and year is None:  # an ambiguous two-digit year: not a deadline, not an error
         return None, None
     deadline = _date(year, int(month), int(day))
-    # An impossible day or month (whatever the year), or a day the year lacks (29/2/2021).
     impossible = deadline is None and (
         year is not None or not 1 <= int(month) <= 12 or not 1 <= int(day) <= 31
     )
     return deadline, text[positions[start] : positions[end]] if impossible else None
 
 
-def _deadline(
-    text: str, default_year: int | None
-) -> tuple[datetime.date | None, str | None, str | None, tuple[str, ...]]:
-    """``(deadline, deadline_phrase, recurrence, invalid_dates)`` of a task text.
+@dataclass(frozen=True)
+class _Deadline:
+    deadline: datetime.date | None = None
+    phrase: str | None = None
+    recurrence: str | None = None
+    recurrence_day: int | None = None
+    invalid: tuple[str, ...] = ()
 
-    Only a date after a deadline keyword counts ("trước", "chậm nhất", "hạn", "đến hết"...)
-    or the end of "từ ngày ... đến ngày ...", so the reference dates of cited documents are
-    ignored. An explicit day wins over "trong tháng m/yyyy" (last day of the month), which
-    wins over "quý III/2020" (last day of the quarter); within a kind the first valid one
-    (in reading order) wins. A day without a year takes ``default_year``. Impossible dates
-    after a keyword ("trước ngày 31/02/2027") are no deadline but come back, as written,
-    in ``invalid_dates``. "hằng tháng"/"hằng quý" make a recurring task without deadline.
+
+def _recurrence(folded: str) -> tuple[str, int | None] | None:
+    """``(recurrence, due day)`` of a reporting duty that recurs ("báo cáo hằng tháng
+    trước ngày 20": monthly, 20), or None. A recurring word counts only with "định kỳ",
+    "báo cáo", "tổng hợp" or "cập nhật" in the same text ("kế hoạch hằng năm" does not)."""
+    if not _REPORTING.search(folded):
+        return None
+    for recurrence, pattern in _RECURRENCES:
+        if match := pattern.search(folded):
+            window = folded[max(0, match.start() - 60) : match.end() + 60]
+            day = _RECURRENCE_DAY.search(window)
+            return recurrence, int(day[1]) if day and 1 <= int(day[1]) <= 31 else None
+    return None
+
+
+def _deadline(text: str, default_year: int | None) -> _Deadline:
+    """The deadline of a task text, with the words it came from.
+
+    Only a date after a deadline keyword counts ("trước", "chậm nhất", "hạn", "đến hết",
+    "Thời gian hoàn thành:"…) or the end of "từ ngày … đến ngày …", so the reference
+    dates of cited documents are ignored. An explicit day wins over a month ("trong tháng
+    9/2020": 30/09; "trước tháng 9.2020": 31/08), which wins over a quarter ("trong quý
+    III/2020": 30/09), which wins over a half ("6 tháng đầu năm": 30/06) and a year ("đến
+    cuối năm 2018", "trong năm 2019": 31/12); within a kind the first valid one (in
+    reading order) wins. A day or month without a year takes ``default_year``.
+    Impossible dates after a keyword ("trước ngày 31/02/2027") are no deadline but come
+    back, as written, in ``invalid``. A recurring report ("hằng tháng", "định kỳ hằng
+    quý", "6 tháng một lần", "hằng năm" with "báo cáo"/"định kỳ") has no deadline.
     """
     folded, positions = _folded_with_map(text)
-    for recurrence, pattern in _RECURRENCES:
-        if pattern.search(folded):
-            return None, None, recurrence, ()
+    recurring = _recurrence(folded)
+    if recurring:
+        return _Deadline(recurrence=recurring[0], recurrence_day=recurring[1])
+
+    def phrase(match: re.Match) -> str:
+        return text[positions[match.start()] : positions[match.end()]].strip()
+
     days, invalid = [], []
     for pattern in (_RANGE_DEADLINE, _DAY_DEADLINE):
         for match in pattern.finditer(folded):
@@ -284,98 +720,488 @@ def _deadline(
             days.append((match, deadline))
             if impossible and impossible not in invalid:
                 invalid.append(impossible)
-    candidates = sorted(days, key=lambda pair: pair[0].start())
-    for match in _MONTH_DEADLINE.finditer(folded):
-        candidates.append((match, _date(int(match[2]), int(match[1]), None)))
-    for match in _QUARTER_DEADLINE.finditer(folded):
-        quarter = _QUARTERS.get(match[1]) or int(match[1])
-        candidates.append((match, _date(int(match[2]), 3 * quarter, None)))
-    for match, deadline in candidates:
-        if deadline is not None:
-            return deadline, text[positions[match.start()] : positions[match.end()]], None, tuple(invalid)
-    return None, None, None, tuple(invalid)
+    kinds: list[list[tuple[re.Match, datetime.date | None]]] = [
+        sorted(days, key=lambda pair: pair[0].start())
+    ]
+    months = []
+    for match in _BEFORE_MONTH.finditer(folded):
+        year = _year(match["year"], default_year)
+        month = int(match["month"])
+        if year and 1 <= month <= 12:
+            months.append((match, _date(year - (month == 1), 12 if month == 1 else month - 1, None)))
+    for match in _IN_MONTH.finditer(folded):
+        months.append((match, _date(_year(match["year"], default_year), int(match["month"]), None)))
+    kinds.append(sorted(months, key=lambda pair: pair[0].start()))
+    quarters = []
+    for match in _IN_QUARTER.finditer(folded):
+        quarter = _QUARTERS.get(match["quarter"]) or int(match["quarter"])
+        year = _year(match["year"], default_year)
+        quarters.append((match, _date(year, 3 * quarter, None)))
+    kinds.append(quarters)
+    halves = []
+    for match in _HALF.finditer(folded):
+        year = _year(match["year"], default_year)
+        halves.append((match, _date(year, 6 if "dau" in match["half"] else 12, None)))
+    years = []
+    for match in _YEAR.finditer(folded):
+        year = int(match["year"])
+        years.append((match, _date(year - 1 if match["word"] == "truoc" else year, 12, None)))
+    kinds.append(sorted(halves + years, key=lambda pair: pair[0].start()))
+    for candidates in kinds:
+        for match, deadline in candidates:
+            if deadline is not None:
+                return _Deadline(deadline=deadline, phrase=phrase(match), invalid=tuple(invalid))
+    return _Deadline(invalid=tuple(invalid))
 
 
-# --- Agencies -----------------------------------------------------------------------
+# --- Lines ----------------------------------------------------------------------------
 
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "bcd": "ban chi dao",
-    "vpdp": "van phong dieu phoi",
-    "ntm": "nong thon moi",
-    "ptnt": "phat trien nong thon",
-}
-_ABBREVIATION = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
-_ALL_DEPARTMENTS = re.compile(r"\bcac so,? (?:ban,? )?nganh\b")
-_PROVINCIAL_OFFICE = re.compile(r"\bvan phong dieu phoi\b[^,;:]*\btinh\b")
-_DISTRICT_SCOPE = re.compile(r"\b(?:cac|cap) (?:huyen|thanh pho|thi xa)\b")
-# A body not followed by "tỉnh" in its clause, i.e. the district-level one.
-_DISTRICT_BODY = re.compile(r"\b(uy ban nhan dan|ban chi dao|van phong dieu phoi)\b(?![^,;:]*\btinh\b)")
-_DISTRICT_LEVEL = re.compile(r"\b(?:huyen|thanh pho|thi xa)\b")
-_BODY_KINDS = {
-    "uy ban nhan dan": "district_committee",
-    "ban chi dao": "steering_committee",
-    "van phong dieu phoi": "coordination_office",
-}
+_ITALIC = re.compile(r"\*(\S(?:[^*]*\S)?)\*")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", re.IGNORECASE
+)
+_CLOSING = re.compile(r"^(?:tren day la\b|noi nhan\b|noi gui\b)")
+_TERMINAL = ".;:!?"
 
 
-def _key(value: str) -> str:
-    """Folded text with the usual abbreviations spelt out ("UBND" -> "uy ban nhan dan")."""
-    return _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match[0]], fold(value))
+def _physical_lines(text: str) -> list[str]:
+    """Cleaned lines, markdown emphasis removed, page numbers and repeated running
+    headers (the same short line three times or more, or twice past the header) left
+    out as blank lines."""
+    lines = [clean(_ITALIC.sub(r"\1", raw)) for raw in nfc(text).replace("**", "").splitlines()]
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line:
+            counts[line] = counts.get(line, 0) + 1
+    seen: set[str] = set()
+    out = []
+    for index, line in enumerate(lines):
+        repeated = (
+            line
+            and counts[line] >= 2
+            and len(line) <= 90
+            and not _marker(line)
+            and line in seen
+            and index > 15
+            and not line.endswith((";", "."))
+        )
+        if _PAGE_NUMBER.match(line) or repeated:
+            out.append("")
+        else:
+            out.append(line)
+        seen.add(line)
+    return out
 
 
-def _match_agencies(heading: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
-    """Ids of the agencies a section heading names (see :func:`parse_directive`), sorted."""
-    text = _key(heading)
-    ids = set()
-    if _ALL_DEPARTMENTS.search(text):
-        ids |= {agency.id for agency in agencies if agency.kind == "department"}
-    if _PROVINCIAL_OFFICE.search(text):
-        ids |= {a.id for a in agencies if a.kind == "coordination_office" and _key(a.name).endswith(" tinh")}
-    if _DISTRICT_SCOPE.search(text):
-        kinds = {_BODY_KINDS[match[1]] for match in _DISTRICT_BODY.finditer(text)}
-        ids |= {
-            agency.id
-            for agency in agencies
-            if agency.kind in kinds
-            and (agency.kind == "district_committee" or _DISTRICT_LEVEL.search(_key(agency.name)))
-        }
-    names = sorted(
-        ((_key(name), a.id) for a in agencies for name in (a.name, a.short_name) if name.strip()),
-        key=lambda pair: -len(pair[0]),
+@dataclass
+class _Line:
+    """A logical line: physical lines of one paragraph or item joined."""
+
+    text: str
+    index: int  # of its first physical line
+    blank_before: bool
+
+
+def _wrap_width(lines: list[str]) -> int:
+    lengths = sorted(len(line) for line in lines if line)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+def _logical_lines(lines: list[str]) -> list[_Line]:
+    """Join the physical lines of one paragraph: a line that starts in lower case, or
+    follows a line cut near the wrap width without closing punctuation, continues it
+    (across a blank line or a page number, only when it starts in lower case)."""
+    width = _wrap_width(lines)
+    out: list[_Line] = []
+    blank = True
+    for index, line in enumerate(lines):
+        if not line:
+            blank = True
+            continue
+        if out and not _marker(line):
+            previous = out[-1].text
+            open_end = previous[-1:] not in _TERMINAL
+            lower = line[:1].islower() or line[:1] in "(“\"'" and line[1:2].islower()
+            wrapped = open_end and len(lines[index - 1] if not blank else "") >= 0.6 * width
+            if (lower and open_end) or (not blank and (lower or wrapped)):
+                out[-1].text = f"{previous} {line}"
+                blank = False
+                continue
+        out.append(_Line(line, index, blank))
+        blank = False
+    return out
+
+
+# --- Outline --------------------------------------------------------------------------
+
+_ROMAN_ITEM = re.compile(r"^(?P<label>[IVX]{1,6})\s*(?:\.(?!\d)|\)|[-–:](?=\s))\s*(?P<rest>.*)$")
+_MULTI_ITEM = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)\s*(?P<rest>.*)$")
+_ARABIC_ITEM = re.compile(r"^(?P<label>\d{1,2})\s*(?:\.(?!\d)|\)(?=\s))\s*(?P<rest>.*)$")
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_LETTER_ITEM = re.compile(r"^(?P<label>[a-zđ])\s*[).](?=\s)\s*(?P<rest>\S.*)$")
+_BULLET_ITEM = re.compile(r"^(?P<label>[-+–—•·▪●*○■□✓])(?:\s+(?P<rest>\S.*)|(?P<glued>[\w(\"“'].*))$")
+_BULLET_GROUPS = {"–": "-", "—": "-", "·": "•", "▪": "•", "●": "•", "*": "•", "■": "•", "○": "o", "□": "o"}
+
+
+def _roman_value(label: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for index, char in enumerate(label):
+        value = values[char]
+        total += -value if index + 1 < len(label) and values[label[index + 1]] > value else value
+    return total
+
+
+def _marker(line: str) -> tuple[str, str, str, int] | None:
+    """``(type, label, rest, value)`` of a line that opens an outline item, else None.
+    Types: "roman", "multi<depth>", "arabic", "letter", "bullet<char>"."""
+    if match := _ROMAN_ITEM.match(line):
+        return "roman", match["label"], match["rest"], _roman_value(match["label"])
+    if match := _MULTI_ITEM.match(line):
+        label = match["label"]
+        if not re.match(r"^\d{1,2}\.\d{1,2}\.\d{2,4}", line):  # not a date "15.7.2020"
+            return f"multi{label.count('.')}", label, match["rest"], int(label.rsplit(".", 1)[1])
+    if match := _ARABIC_ITEM.match(line):
+        return "arabic", match["label"], match["rest"], int(match["label"])
+    if match := _LETTER_ITEM.match(line):
+        return "letter", match["label"], match["rest"], _LETTERS.index(match["label"]) + 1
+    if match := _BULLET_ITEM.match(line):
+        char = _BULLET_GROUPS.get(match["label"], match["label"])
+        return f"bullet{char}", match["label"], match["rest"] or match["glued"], 0
+    return None
+
+
+_HEADINGS = ("roman", "arabic", "multi1", "multi2", "multi3")
+
+
+@dataclass
+class _Node:
+    """An outline item ("section" types are numbered) or a paragraph ("text")."""
+
+    type: str
+    label: str
+    text: str
+    value: int = 0
+    children: list["_Node"] = field(default_factory=list)
+    number: str | None = None
+
+
+def _outline(lines: list[_Line]) -> list[_Node]:
+    """Build the outline: the first marker type met is the outermost; a type seen above
+    closes the items below it; a number opens an item only if it follows its sibling
+    (or is the first of its list), so that a stray "1." inside a sentence is text.
+    A paragraph closes the bullets and lettered items above it and belongs to the
+    nearest numbered section."""
+    root = _Node("root", "", "")
+    stack: list[_Node] = [root]
+    for line in lines:
+        marker = _marker(line.text)
+        if marker is not None:
+            kind, label, rest, value = marker
+            types = [node.type for node in stack]
+            if kind in types:
+                sibling = stack[types.index(kind)]
+                ordered = kind.startswith("bullet") or value == sibling.value + 1
+                if not ordered:
+                    marker = None
+            elif not kind.startswith("bullet") and value != 1 and len(stack) > 1:
+                marker = None
+        if marker is None:
+            node = _Node("text", "", line.text)
+            while stack[-1].type not in ("root", *_HEADINGS):
+                stack.pop()
+            stack[-1].children.append(node)
+            continue
+        kind, label, rest, value = marker
+        types = [node.type for node in stack]
+        if kind in types:
+            del stack[types.index(kind) :]
+        node = _Node(kind, label, rest, value)
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root.children
+
+
+# --- Tasks ----------------------------------------------------------------------------
+
+# Headings of parts that hold no tasks (aims, findings), unless they also say tasks.
+_NO_TASKS = re.compile(
+    r"^(?:ve )?(?:muc dich|yeu cau|muc tieu|quan diem|ket qua|danh gia|tinh hinh|can cu|pham vi|doi tuong|"
+    r"nhung ton tai|ton tai|han che|nguyen nhan|thuc trang|boi canh|su can thiet|bai hoc|mot so ket qua|"
+    r"nhung ket qua|ket qua dat duoc|uu diem|khuyet diem|dac diem|chi tieu|thoi gian,? dia diem|"
+    r"thanh phan|kinh phi|nguon von)\b"
+)
+_TASK_WORDS = re.compile(
+    r"\b(?:nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem|ket luan|chi dao)\b"
+)
+_ASSIGNING = re.compile(r"^(?:giao|yeu cau|de nghi|phan cong|uy quyen|dong y giao|thong nhat giao)\b")
+_INTRO_WORDS = re.compile(r"^(?:can cu|thuc hien|theo|xet|tren co so|de|nham|ngay \d)")
+_CLOSING_SENTENCE = re.compile(r"\./\.\s*$")
+
+
+@dataclass
+class _Context:
+    matcher: _Matcher
+    year: int | None
+    issued_on: datetime.date | None
+    sections: list[ParsedSection] = field(default_factory=list)
+    tasks: list[ParsedTask] = field(default_factory=list)
+
+
+def _heading_and_rest(text: str) -> tuple[str, str]:
+    """ "Sở Tài chính: chủ trì …" -> ("Sở Tài chính:", "chủ trì …"); the heading part
+    must be short (at most 14 words) to count."""
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and len(head.split()) <= 14:
+        return f"{head}{colon}", rest.strip()
+    return text, ""
+
+
+def _add_task(
+    context: _Context, section: str | None, text: str, default: _Roles, source: str, parent: int | None
+) -> int:
+    own = _roles(text, context.matcher)
+    if own.named():
+        lead, cooperating, unmatched, used = own.lead, own.cooperating, own.unmatched, "task"
+    else:
+        lead = set(default.lead)
+        cooperating = (default.cooperating | own.cooperating) - lead
+        unmatched = list(default.unmatched) + [
+            name for name in own.unmatched if name not in default.unmatched
+        ]
+        used = source if default or own else ""
+    found = _deadline(text, context.year)
+    before = bool(found.deadline and context.issued_on and found.deadline < context.issued_on)
+    context.tasks.append(
+        ParsedTask(
+            section_number=section,
+            text=text,
+            deadline=found.deadline,
+            deadline_phrase=found.phrase,
+            recurrence=found.recurrence,
+            agency_ids=tuple(sorted(lead | cooperating)),
+            parent_index=parent,
+            cooperating_agency_ids=tuple(sorted(cooperating)),
+            invalid_dates=found.invalid,
+            recurrence_day=found.recurrence_day,
+            unmatched_agencies=tuple(unmatched),
+            agency_source=used,
+            deadline_before_issue=before,
+        )
     )
-    for name, agency_id in names:
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        if pattern.search(text):
-            ids.add(agency_id)
-            text = pattern.sub(lambda match: "#" * len(match[0]), text)  # longest match first
-    return tuple(sorted(ids))
+    return len(context.tasks) - 1
 
 
-# Who is named after these words cooperates: "Sở A chủ trì, phối hợp với Sở B".
-_COOPERATION = re.compile(r"\b(?:phoi hop (?:voi|cung)|va phoi hop)\b")
+def _is_heading_text(text: str) -> bool:
+    """A bullet that only introduces the items below it ("Sở Tài chính:", "Về vốn:")."""
+    return text.endswith(":") and len(text.split()) <= 12
 
 
-def _match_roles(heading: str, agencies: Sequence[AgencyRef]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``(all agency ids, cooperating ids)`` of a heading: the agencies named after the
-    first "phối hợp với"/"phối hợp cùng"/"và phối hợp" cooperate, unless also named
-    before it (with or without "chủ trì"), where they lead."""
-    folded = fold(heading)
-    match = _COOPERATION.search(folded)
-    if match is None:
-        return _match_agencies(heading, agencies), ()
-    # fold() keeps one character per character for these words, but map back to be safe.
-    _, positions = _folded_with_map(heading)
-    cut = positions[match.start()]
-    lead = set(_match_agencies(heading[:cut], agencies))
-    cooperating = set(_match_agencies(heading[cut:], agencies)) - lead
-    return tuple(sorted(lead | cooperating)), tuple(sorted(cooperating))
+def _walk(
+    context: _Context,
+    nodes: list[_Node],
+    section: str | None,
+    default: _Roles,
+    source: str,
+    tasks_here: bool,
+    parent: int | None,
+    top: bool = False,
+) -> None:
+    """Turn the items of one level into tasks (see :func:`parse_directive`); at the
+    ``top`` (outside any section) only paragraphs that assign work are tasks."""
+    has_items = any(node.type != "text" for node in nodes)
+    seen_item = False
+    last_task: int | None = None
+    for node in nodes:
+        folded = fold(node.text)
+        if node.type == "text":
+            if _CLOSING.match(folded) or _CLOSING_SENTENCE.search(node.text) and not _ASSIGNING.match(folded):
+                return
+            assigning = bool(_ASSIGNING.match(folded)) or _roles(node.text, context.matcher).named()
+            if node.text.endswith(":"):
+                roles = _heading_roles(node.text, context.matcher)
+                if roles:
+                    default, source = roles, "heading"
+                continue
+            if not tasks_here or _INTRO_WORDS.match(folded) and not assigning:
+                continue
+            if (has_items and not seen_item or top) and not assigning:
+                continue  # a lead-in paragraph before the items, or findings
+            if has_items and seen_item and not assigning and last_task is not None:
+                previous = context.tasks[last_task]
+                context.tasks[last_task] = dataclasses.replace(previous, text=f"{previous.text} {node.text}")
+                continue
+            last_task = _add_task(context, section, node.text, default, source, parent)
+            continue
+        seen_item = True
+        if node.type in _HEADINGS:
+            number = _section_number(node, section)
+            heading, rest = node.text, ""
+            if not node.children:
+                heading, rest = _heading_and_rest(node.text)
+            roles = _heading_roles(heading, context.matcher)
+            eligible = tasks_here and not (
+                _NO_TASKS.match(fold(heading)) and not _TASK_WORDS.search(fold(heading))
+            )
+            if not tasks_here and _TASK_WORDS.search(fold(heading)) and not _NO_TASKS.match(fold(heading)):
+                eligible = True
+            context.sections.append(
+                ParsedSection(
+                    number,
+                    heading,
+                    tuple(sorted(roles.lead | roles.cooperating)),
+                    tuple(sorted(roles.cooperating)),
+                )
+            )
+            child_default, child_source = (roles, "heading") if roles else (default, source)
+            if node.children:
+                _walk(context, node.children, number, child_default, child_source, eligible, None)
+            elif eligible and (rest or not heading.endswith(":")):
+                text = rest or heading
+                task_default = child_default if rest else default
+                last_task = _add_task(
+                    context, number, text, task_default, child_source if rest else source, None
+                )
+            continue
+        # A lettered item or a bullet: a task, unless it only heads the items below it.
+        if not tasks_here:
+            continue
+        if node.children and (
+            _is_heading_text(node.text) or node.type == "letter" and node.text.endswith(":")
+        ):
+            roles = _heading_roles(node.text, context.matcher)
+            child_default, child_source = (roles, "heading") if roles.named() else (default, source)
+            _walk(context, node.children, section, child_default, child_source, True, parent)
+            continue
+        head, rest = _heading_and_rest(node.text)
+        head_roles = _roles(head, context.matcher) if rest else _Roles()
+        if rest and head_roles.named() and len(fold(head).split()) <= 14 and not _ASSIGNING.match(fold(head)):
+            index = _add_task(context, section, rest, head_roles, "task", parent)
+        else:
+            index = _add_task(context, section, node.text, default, source, parent)
+        last_task = index
+        if node.children:
+            own = _roles(node.text, context.matcher)
+            child_default = own if own.named() else default
+            _walk(context, node.children, section, child_default, source, True, index)
 
 
-def agencies_named(text: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
-    """Ids of the agencies a line names, by the same rules as a section heading (see
-    :func:`parse_directive`): used for the recipients (nơi nhận) of a directive."""
-    return _match_agencies(text, agencies)
+def _section_number(node: _Node, section: str | None) -> str:
+    """ "1" for "1." at the top, "II.1" for a "1." under "II.", "2.3" for "2.3."."""
+    if node.type == "arabic" and section and section.isalpha():
+        return f"{section}.{node.label}"
+    if node.type.startswith("multi") and section and section.isalpha():
+        return f"{section}.{node.label}"
+    return node.label
+
+
+# --- Header ---------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^(?:so|so hieu)\s?:?\s?(\d{1,6})\s?/\s?([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)")
+_SOURCE_NOTE = re.compile(
+    r"\(?\btheo (?:cong van|thong bao|chi thi|ke hoach|quyet dinh|van ban)(?: so)?\s?:?\s?(\d{1,6})\s?/\s?"
+    r"([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)(?:,? ngay (\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}))?"
+)
+_TITLE_NUMBER = re.compile(
+    r"^(?:cong van|thong bao|chi thi|ke hoach|quyet dinh)(?: ket luan)? so\s?:?\s?(\d{1,6})\s?/\s?"
+    r"([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)"
+)
+_PLACE_DATE = re.compile(
+    r"(?:^|[,|]\s?)ngay\s?(\d{1,2})\s?(?:thang\s?(\d{1,2})\s?nam\s?(\d{4})|[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}))"
+)
+_KIND_LINE = re.compile(
+    r"^(?:thong bao|chi thi|ke hoach|quyet dinh|cong van|bao cao|v ?/ ?v|ve viec|kinh gui)\b"
+)
+
+
+def _symbol(line: str, positions: list[int], match: re.Match) -> str:
+    return re.sub(r"\s+", "", line[positions[match.start(2)] : positions[match.end(2)]])
+
+
+def _header(lines: list[str]) -> tuple[str | None, datetime.date | None]:
+    """The document number ("875/UBND-NL": spaces removed) and the date of issue, from
+    the header lines: "Số:" (or "Số" without colon), a place-date line or a line starting
+    "Ngày 06/4/2018", or a source note "(Theo Công văn số 6012/UBND-KT, ngày
+    14/11/2023)" anywhere in the text; a title "Công văn số …" on the first lines."""
+    number, issued_on = None, None
+    head = lines[:40]
+    for index, line in enumerate(head):
+        folded, positions = _folded_with_map(line)
+        for part_start in [0, *[m.end() for m in re.finditer(r"\|", folded)]]:
+            part = folded[part_start:].lstrip(" |")
+            offset = len(folded) - len(folded[part_start:].lstrip(" |"))
+            if number is None and (match := _NUMBER.match(part)):
+                shifted = positions[offset:]
+                number = f"{match[1]}/{_symbol(line, shifted, match)}"
+            if number is None and index < 6 and (match := _TITLE_NUMBER.match(part)):
+                number = f"{match[1]}/{_symbol(line, positions[offset:], match)}"
+        if issued_on is None and (match := _PLACE_DATE.search(folded)):
+            if match[2]:
+                issued_on = _date(int(match[3]), int(match[2]), int(match[1]))
+            else:
+                issued_on = _date(int(match[5]), int(match[4]), int(match[1]))
+        if number and issued_on:
+            break
+    if number is None or issued_on is None:
+        for line in lines:
+            folded, positions = _folded_with_map(line)
+            if match := _SOURCE_NOTE.search(folded):
+                number = number or f"{match[1]}/{_symbol(line, positions, match)}"
+                if issued_on is None and match[3]:
+                    issued_on = _date(int(match[5]), int(match[4]), int(match[3]))
+                break
+    return number, issued_on
+
+
+def _recipients_block(lines: list[_Line], matcher: _Matcher) -> tuple[_Roles, int]:
+    """ "Kính gửi: …" of a công văn: the agencies it names (the default assignees) and
+    the index of the first logical line after it (0 if there is none)."""
+    for index, line in enumerate(lines[:30]):
+        folded = fold(line.text)
+        if folded.startswith("kinh gui"):
+            roles = _Roles()
+            texts = [line.text.partition(":")[2]]
+            end = index + 1
+            while (
+                end < len(lines)
+                and _marker(lines[end].text)
+                and _marker(lines[end].text)[0].startswith("bullet")
+            ):
+                texts.append(lines[end].text)
+                end += 1
+            for text in texts:
+                norm = _normalise(text)
+                for mention in matcher.mentions(norm, text):
+                    roles.lead.update(mention.ids)
+                    if not mention.ids and mention.label:
+                        roles.unmatched.append(mention.label)
+            return roles, end
+    return _Roles(), 0
+
+
+def _body_start(lines: list[_Line]) -> int:
+    """Index of the first logical line past the header (number, place-date, kind and
+    summary, "V/v", "Kính gửi"): the line after the last header-looking line among the
+    first twelve."""
+    start = 0
+    for index, line in enumerate(lines[:12]):
+        folded = fold(line.text)
+        if _marker(line.text) and not _KIND_LINE.match(folded):
+            break
+        if (
+            _NUMBER.match(folded)
+            or _PLACE_DATE.search(folded)
+            or _KIND_LINE.match(folded)
+            or line.text.isupper()
+            or folded.startswith(("cong hoa xa hoi", "doc lap"))
+        ):
+            start = index + 1
+            if _KIND_LINE.match(folded) and folded.split()[0] in ("thong", "chi", "ke", "quyet", "bao"):
+                # The summary under the kind line is header too.
+                start = (
+                    index + 2 if index + 1 < len(lines) and not _marker(lines[index + 1].text) else index + 1
+                )
+    return start
 
 
 # --- Entry points -------------------------------------------------------------------
@@ -383,86 +1209,52 @@ def agencies_named(text: str, agencies: Sequence[AgencyRef]) -> tuple[int, ...]:
 
 def parse_directive(text: str, agencies: Sequence[AgencyRef]) -> ParsedDirective:
     """Propose the sections and tasks of a directive's text (NFC or NFD, any line endings,
-    non-breaking spaces and markdown ``**bold**``/``*italic*`` accepted).
+    non-breaking spaces, markdown ``**bold**``/``*italic*``, text copied from a PDF).
 
-    * ``number`` from "Số: 58 /TB-UBND" (spaces removed), ``issued_on`` from the first
-      "ngày 06 tháng 7 năm 2020".
-    * Sections are the lines "1. ", "2. "... numbered in sequence; text before the first
-      one is preamble, and everything from "Trên đây là ..." or "Nơi nhận:" on is closing:
-      neither yields tasks.
-    * Every "- " bullet ("-", "–", "•" and a space, then any text) of a section is a task; a "+ " bullet is a task whose
-      ``parent_index`` is the "-" bullet above it. A section without bullets yields one
-      task from the text after its heading's colon (or its whole line if it has no colon);
-      the heading then stops at the colon. Without numbered sections every bullet of the
-      body is a task with ``section_number`` None; without bullets there are no tasks.
-    * Deadlines: see :func:`_deadline`; dates are day-first; impossible ones are no
-      deadline and are listed in the task's ``invalid_dates``.
-    * A section's agencies come from its heading, accent- and case-insensitively: "các Sở,
-      ngành" -> every department; "Văn phòng Điều phối nông thôn mới tỉnh" -> the
-      provincial coordination office; "UBND", "BCĐ", "Văn phòng Điều phối" followed by
-      "các huyện, thành phố, thị xã"/"cấp huyện" -> the district committees, district
-      steering committees, district coordination offices; otherwise any agency whose name
-      or short name occurs (longest match first). Kinds named together give the union.
-      Those named after "phối hợp với"/"phối hợp cùng"/"và phối hợp" are also in
-      ``cooperating_agency_ids`` (the others lead). A task's agencies are always its
-      section's, even if the bullet names a lead agency.
-    * Sections may also be numbered "I.", "II -", "III)"... in sequence; then "1.", "2."
-      under "II." are its sub-sections "II.1", "II.2" (a sub-section naming no agency
-      takes its Roman section's, and a Roman section followed by sub-sections yields no
-      task of its own).
+    * ``number`` and ``issued_on``: see :func:`_header`.
+    * The outline (:func:`_outline`): numbered sections "I.", "1.", "1.1."; lettered
+      items "a)"; bullets "-", "+", "•", "–". Numbered sections are headings; every
+      lettered item and bullet is a task (an item under another is a task too, its
+      ``parent_index`` pointing at it), except one that only heads the items below it
+      ("Sở Tài chính:"). A section without items yields its paragraphs as tasks (and the
+      text after its heading's colon); a paragraph among items is a task if it assigns
+      work ("Giao …", "Yêu cầu …", "Đề nghị …", or an agency as its subject), else it
+      continues the task above it. A lead-in paragraph ending in ":" gives its agencies
+      to the items after it.
+    * Before the first section (or in a text without any) only items and paragraphs
+      that assign work are tasks; the "Kính gửi" list is the default assignee.
+    * Parts about aims, findings, results hold no tasks (:data:`_NO_TASKS`).
+    * Deadlines: :func:`_deadline`; a deadline before the date of issue is flagged.
+    * Agencies: :func:`_roles` on the task's own words, else the heading's.
 
     Never raises on odd text (an empty string gives an empty result); raises
     :class:`TypeError` if ``text`` is not a ``str``.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_directive() needs the text as a str, not {type(text).__name__}")
-    lines = _lines(text)
-    groups = _groups(_items(lines))
-    doc_number, issued_on = _header(lines[: groups[0][0].line] if groups[0][0] else lines)
-    year = issued_on.year if issued_on else None
-
-    sections: list[ParsedSection] = []
-    tasks: list[ParsedTask] = []
-    roles: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # of the Roman sections
-    for position, (section, children) in enumerate(groups):
-        bullets = [(child.kind, child.text) for child in children if child.kind in ("-", "+")]
-        number = section.number if section else None
-        heading = section.text if section else ""
-        following = groups[position + 1][0] if position + 1 < len(groups) else None
-        has_subsections = bool(number and following and (following.number or "").startswith(f"{number}."))
-        if section and not bullets and not has_subsections:
-            head, colon, rest = heading.partition(":")
-            if colon and rest.strip():
-                heading, bullets = f"{head}{colon}", [("-", rest.strip())]
-            elif heading and not colon:
-                bullets = [("-", heading)]
-        agency_ids, cooperating_ids = _match_roles(heading, agencies) if section else ((), ())
-        if number and "." not in number:
-            roles[number] = (agency_ids, cooperating_ids)
-        elif number and not agency_ids:  # a sub-section naming nobody: its Roman section's
-            agency_ids, cooperating_ids = roles.get(number.partition(".")[0], ((), ()))
-        if section:
-            sections.append(ParsedSection(number, heading, agency_ids, cooperating_ids))
-        parent = None
-        for kind, bullet in bullets:
-            deadline, phrase, recurrence, invalid = _deadline(bullet, year)
-            parent_index = parent if kind == "+" else None
-            tasks.append(
-                ParsedTask(
-                    number,
-                    bullet,
-                    deadline,
-                    phrase,
-                    recurrence,
-                    agency_ids,
-                    parent_index,
-                    cooperating_ids,
-                    invalid,
-                )
-            )
-            if kind == "-":
-                parent = len(tasks) - 1
-    return ParsedDirective(doc_number, issued_on, tuple(sections), tuple(tasks))
+    physical = _physical_lines(text)
+    cut = next((i for i, line in enumerate(physical) if _CLOSING.match(fold(line))), len(physical))
+    number, issued_on = _header(physical)
+    lines = _logical_lines(physical[:cut])
+    matcher = _Matcher(agencies)
+    context = _Context(matcher, issued_on.year if issued_on else None, issued_on)
+    recipients, after_recipients = _recipients_block(lines, matcher)
+    start = max(after_recipients, _body_start(lines))
+    nodes = _outline(lines[start:])
+    has_sections = any(node.type in _HEADINGS for node in nodes)
+    if has_sections:
+        # The preamble holds no tasks but paragraphs that assign work.
+        first = next(i for i, node in enumerate(nodes) if node.type in _HEADINGS)
+        preamble = [
+            node
+            for node in nodes[:first]
+            if node.type == "text" and _ASSIGNING.match(fold(node.text)) and not node.text.endswith(":")
+        ]
+        _walk(context, preamble, None, recipients, "recipients", True, None)
+        _walk(context, nodes[first:], None, recipients, "recipients", True, None, top=True)
+    else:
+        _walk(context, nodes, None, recipients, "recipients", True, None, top=True)
+    return ParsedDirective(number, issued_on, tuple(context.sections), tuple(context.tasks))
 
 
 def _jsonable(value):
@@ -489,10 +1281,11 @@ def _with_roles(row: dict) -> dict:
 def to_json(parsed: ParsedDirective) -> dict:
     """JSON-ready data for the API: ``{"number", "issued_on", "sections": [{"number",
     "heading", "agency_ids", "lead_agency_ids", "cooperating_agency_ids"}], "tasks":
-    [{"section_number", "text", "deadline", "deadline_phrase", "recurrence", "agency_ids",
-    "lead_agency_ids", "cooperating_agency_ids", "parent_index", "invalid_dates"}]}``,
-    dates as ISO strings ("2020-07-17") and tuples as lists. ``agency_ids`` are all the
-    agencies named; the roles are the parser's (see :func:`parse_directive`)."""
+    [{"section_number", "text", "deadline", "deadline_phrase", "recurrence",
+    "recurrence_day", "agency_ids", "lead_agency_ids", "cooperating_agency_ids",
+    "unmatched_agencies", "agency_source", "parent_index", "invalid_dates",
+    "deadline_before_issue"}]}``, dates as ISO strings ("2020-07-17") and tuples as
+    lists. ``agency_ids`` are all the agencies assigned; the roles are the parser's."""
     data = _jsonable(dataclasses.asdict(parsed))
     data["sections"] = [_with_roles(section) for section in data["sections"]]
     data["tasks"] = [_with_roles(task) for task in data["tasks"]]

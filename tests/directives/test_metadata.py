@@ -35,6 +35,8 @@ def test_seed_recipients_are_the_agencies_named_under_noi_nhan(seed_meta):
         _id("Báo Thái Nguyên"),
         _id("Trung tâm Thông tin tỉnh"),
         _id("Văn phòng Ủy ban nhân dân tỉnh"),
+        # "Thành viên BCD các CTMTQG GD 2016-2020 tỉnh": the members of the province's BCĐ.
+        _id("Ban Chỉ đạo các Chương trình mục tiêu quốc gia giai đoạn 2016-2020 tỉnh Thái Nguyên"),
     }
     assert set(seed_meta.recipient_ids) == named | DISTRICT_COMMITTEES | DISTRICT_STEERING
 

@@ -139,8 +139,33 @@ def test_seed_agencies(seed):
     assert seed.sections[1].agency_ids == (PROVINCIAL_OFFICE,)
     assert set(seed.sections[2].agency_ids) == DISTRICT_COMMITTEES | DISTRICT_STEERING
     assert len(seed.sections[2].agency_ids) == 18
-    for section in seed.sections:
-        assert all(task.agency_ids == section.agency_ids for task in _section_tasks(seed, section.number))
+    # A bullet naming no agency of its own takes its heading's.
+    for number, skip in (("1", {0}), ("2", {1, 2}), ("3", set())):
+        section = next(s for s in seed.sections if s.number == number)
+        tasks = _section_tasks(seed, number)
+        assert all(task.agency_ids == section.agency_ids for i, task in enumerate(tasks) if i not in skip)
+        assert all(task.agency_source == "heading" for i, task in enumerate(tasks) if i not in skip)
+
+
+def test_seed_bullets_own_words_win_over_the_heading(seed):
+    first, second, third = _section_tasks(seed, "1")[0], *_section_tasks(seed, "2")[1:]
+    # "Phối hợp với UBND cấp huyện …" under "Các Sở, ngành": the departments lead, the
+    # district committees cooperate.
+    assert set(first.agency_ids) == DEPARTMENTS | DISTRICT_COMMITTEES
+    assert set(first.cooperating_agency_ids) == DISTRICT_COMMITTEES
+    # "Yêu cầu Văn phòng Điều phối … chủ trì, phối hợp với các Sở, ngành liên quan": the
+    # office leads by its own words; "các Sở, ngành liên quan" names nobody and is shown.
+    assert (second.agency_ids, second.agency_source) == ((PROVINCIAL_OFFICE,), "task")
+    assert second.unmatched_agencies == ("các Sở, ngành liên quan",)
+    # "Chủ trì, phối hợp với các cơ quan, đơn vị liên quan …": the heading's office leads.
+    assert (third.agency_ids, third.agency_source) == ((PROVINCIAL_OFFICE,), "heading")
+    assert third.unmatched_agencies == ("các cơ quan, đơn vị liên quan",)
+
+
+def test_the_body_a_report_goes_to_is_never_an_assignee(seed):
+    cement = _section_tasks(seed, "2")[0]
+    assert "báo cáo UBND tỉnh trước ngày 17/7/2020" in cement.text
+    assert cement.agency_ids == (PROVINCIAL_OFFICE,)
 
 
 def test_seed_closing_is_not_tasks(seed):
@@ -281,10 +306,15 @@ def test_notice_without_numbered_sections_lists_its_bullets():
     assert parsed.tasks[0].deadline == datetime.date(2020, 9, 30)
 
 
-def test_notice_without_bullets_has_no_tasks():
-    parsed = parse_directive(_notice("Đề nghị các cơ quan, đơn vị nghiên cứu, thực hiện."), AGENCIES)
+def test_notice_without_bullets_takes_the_paragraphs_that_assign_work():
+    parsed = parse_directive(
+        _notice("Các xã đã hoàn thành 19 tiêu chí.\n\nĐề nghị các cơ quan, đơn vị nghiên cứu, thực hiện."),
+        AGENCIES,
+    )
     assert parsed.number == "12/TB-UBND" and parsed.issued_on == datetime.date(2020, 7, 6)
-    assert parsed.sections == () and parsed.tasks == ()
+    assert parsed.sections == ()
+    assert [task.text for task in parsed.tasks] == ["Đề nghị các cơ quan, đơn vị nghiên cứu, thực hiện."]
+    assert parsed.tasks[0].unmatched_agencies == ("các cơ quan, đơn vị",)
 
 
 def test_section_without_bullets_yields_its_inline_text():
@@ -374,13 +404,13 @@ def test_arabic_sections_under_a_roman_section_are_its_sub_sections():
     )
     parsed = parse_directive(_notice(body), AGENCIES)
     assert [s.number for s in parsed.sections] == ["I", "II", "II.1", "II.2"]
-    # "II." followed by its sub-sections yields no task of its own.
+    # A section of findings holds no task; "II." followed by its sub-sections yields no
+    # task of its own.
     assert [(t.section_number, t.text) for t in parsed.tasks] == [
-        ("I", "ĐÁNH GIÁ KẾT QUẢ"),
         ("II.1", "Hướng dẫn các xã."),
         ("II.2", "Bố trí kinh phí."),
     ]
-    assert parsed.tasks[2].agency_ids == (SO_TC,)
+    assert parsed.tasks[1].agency_ids == (SO_TC,)
 
 
 def test_sub_sections_naming_nobody_take_the_roman_sections_agencies():
@@ -392,7 +422,9 @@ def test_sub_sections_naming_nobody_take_the_roman_sections_agencies():
 
 def test_the_seed_keeps_its_roles(seed):
     assert all(section.cooperating_agency_ids == () for section in seed.sections)
-    assert all(task.cooperating_agency_ids == () and task.invalid_dates == () for task in seed.tasks)
+    cooperating = [i for i, task in enumerate(seed.tasks) if task.cooperating_agency_ids]
+    assert cooperating == [0]  # "Phối hợp với UBND cấp huyện …"
+    assert all(task.invalid_dates == () for task in seed.tasks)
 
 
 @pytest.mark.parametrize(
@@ -482,4 +514,5 @@ def test_any_marker_and_space_then_text_is_a_bullet(marker, start):
     )
     assert [task.text for task in parsed.tasks] == ["Hướng dẫn các xã.", f"{start} trước 30/9."]
     assert parsed.tasks[1].deadline == datetime.date(2020, 9, 30)
-    assert parsed.tasks[1].parent_index == (0 if marker == "+" else None)
+    # A different marker under a bullet is an item of that bullet ("–" is "-").
+    assert parsed.tasks[1].parent_index == (None if marker in "-–" else 0)
