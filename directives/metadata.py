@@ -30,9 +30,10 @@ _KINDS = {
     "cong van": "official_letter",
 }
 _SUBJECT = re.compile(r"^v ?[/ ]? ?v\b")  # "V/v", folded to "v v"
-_PLACE = re.compile(r"^(?P<place>[^,\d]{2,60}), ngay \d{1,2} thang \d{1,2} nam \d{4}")
-# fold() turns "12/CV-VPĐP" into "12 cv vpdp" (a "/" between two words becomes a space).
-_SYMBOL = re.compile(r"^so ?:? ?\d+ ?/? ?(?P<symbol>[a-z][\w. /-]*)")
+_PLACE = re.compile(r"^(?P<place>[^,\d]{2,60}), ngay \d{1,2}(?: thang \d{1,2} nam \d{4}| \d{1,2} \d{4})")
+# fold() turns "12/CV-VPĐP" into "12 cv vpdp" (a "/" between two words becomes a space),
+# and "15/2023/QĐ-UBND" into "15 2023 qd ubnd".
+_SYMBOL = re.compile(r"^so ?:? ?\d+ ?/? ?(?:\d{4} ?/? ?)?(?P<symbol>[a-z][\w. /-]*)")
 _RECIPIENTS = re.compile(r"^noi nhan\b")
 _SIGNATURE_WORDS = re.compile(r"^(?:tl|kt|tm|tuq)\.|^(?:chu tich|pho chu tich|chanh van phong|pho chanh)")
 # Issuing bodies by a part of the symbol (…/TB-UBND -> UBND, …/VPĐP-KH -> VPĐP).
@@ -58,7 +59,83 @@ class DocumentMeta:
 
 
 def _plain_lines(text: str) -> list[str]:
-    return [clean(line.replace("**", "").replace("*", "")) for line in nfc(text).splitlines()]
+    """Cleaned lines, each column of a two-column header ("ỦY BAN NHÂN DÂN    CỘNG HÒA
+    XÃ HỘI…", or cells separated by "|") on a line of its own, left column first."""
+    lines = []
+    for raw in nfc(text).replace("**", "").replace("*", "").splitlines():
+        for cell in re.split(r"\s*\|\s*|\s{3,}", raw.strip()):
+            lines.append(clean(cell))
+        if not raw.strip():
+            lines.append("")
+    return lines
+
+
+def _left_column(text: str) -> list[str]:
+    """The left column of the header block (the issuing body, over the number): the
+    first cell of each of the first lines, up to the "Số" line, rules left out."""
+    cells = []
+    for raw in nfc(text).replace("**", "").splitlines()[:12]:
+        first = clean(re.split(r"\s*\|\s*|\s{3,}", raw.strip())[0]) if raw.strip() else ""
+        folded = fold(first)
+        if not first or set(first) <= set("-_=– "):
+            continue
+        if _SYMBOL.match(folded) or folded.startswith(("cong hoa", "doc lap")):
+            if _SYMBOL.match(folded):
+                break
+            continue
+        if _PLACE.match(folded) or folded in _KINDS:
+            break
+        cells.append(first)
+    return cells
+
+
+# The bodies a header names, as the portal writes them.
+_BODY_NAMES = (
+    (re.compile(r"^(?:uy ban nhan dan|ubnd)\b"), "Ủy ban nhân dân"),
+    (re.compile(r"^(?:van phong dieu phoi|vpdp)\b"), "Văn phòng Điều phối nông thôn mới"),
+    (re.compile(r"^ban chi dao\b"), "Ban Chỉ đạo các Chương trình mục tiêu quốc gia"),
+    (re.compile(r"^van phong\b"), "Văn phòng"),
+    (
+        re.compile(r"^so nong nghiep va (?:phat trien nong thon|ptnt)\b"),
+        "Sở Nông nghiệp và Phát triển nông thôn",
+    ),
+    (re.compile(r"^so nong nghiep va moi truong\b"), "Sở Nông nghiệp và Môi trường"),
+)
+_PROVINCE = re.compile(r"\b(tinh|thanh pho) (?P<name>[a-z][a-z ]*)$")
+
+
+def _province_name(line: str) -> str:
+    """ "TỈNH BÌNH DƯƠNG" -> "Bình Dương" (each word capitalised)."""
+    folded = fold(line)
+    match = _PROVINCE.search(folded)
+    if not match:
+        return ""
+    words = line.split()[-len(match["name"].split()) :]
+    return " ".join(word[:1].upper() + word[1:].lower() for word in words)
+
+
+def _issuer_from_header(text: str) -> str:
+    """The issuing body from the header block: "ỦY BAN NHÂN DÂN / TỈNH BÌNH DƯƠNG" ->
+    "Ủy ban nhân dân tỉnh Bình Dương"; "UBND TỈNH TUYÊN QUANG / VĂN PHÒNG" -> "Văn phòng
+    Ủy ban nhân dân tỉnh Tuyên Quang"; "UBND TỈNH KHÁNH HÒA / SỞ NÔNG NGHIỆP VÀ PHÁT
+    TRIỂN NÔNG THÔN" -> "Sở Nông nghiệp và Phát triển nông thôn tỉnh Khánh Hòa"; "" if
+    none."""
+    cells = _left_column(text)
+    province = next((_province_name(cell) for cell in cells if _province_name(cell)), "")
+    bodies = []
+    for cell in cells:
+        folded = fold(cell)
+        name = next((name for pattern, name in _BODY_NAMES if pattern.match(folded)), None)
+        if name:
+            bodies.append(name)
+    if not bodies or not province:
+        return ""
+    if len(bodies) == 1:
+        return f"{bodies[0]} tỉnh {province}"
+    parent, unit = bodies[0], bodies[-1]
+    if unit == "Văn phòng":  # the office of the People's Committee
+        return f"Văn phòng {parent} tỉnh {province}"
+    return f"{unit} tỉnh {province}"
 
 
 def parse_metadata(text: str, agencies: Sequence[AgencyRef]) -> DocumentMeta:
@@ -88,7 +165,7 @@ def parse_metadata(text: str, agencies: Sequence[AgencyRef]) -> DocumentMeta:
     # "58/TB-UBND" (kind, then body), "215/VPĐP-KH" (a công văn: body, then drafting unit).
     words = symbol.replace("/", " ").replace("-", " ").split()
     template = next((_ISSUERS[word] for word in words if word in _ISSUERS), None)
-    issuer = template.format(place=place).strip() if template and place else ""
+    issuer = _issuer_from_header(text) or (template.format(place=place).strip() if template and place else "")
     recipients, signer = _closing(lines, agencies)
     return DocumentMeta(kind, title, issuer, signer, recipients)
 

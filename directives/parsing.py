@@ -138,6 +138,7 @@ _ABBREVIATIONS = (
     (r"tn (?:va )?mt|tnmt", "tai nguyen va moi truong"),
     (r"gtvt", "giao thong van tai"),
     (r"ld ?tb (?:va )?xh|ldtbxh", "lao dong thuong binh va xa hoi"),
+    (r"tb (?:va )?xh|tbxh", "thuong binh va xa hoi"),
     (r"tt (?:va )?tt|tttt", "thong tin va truyen thong"),
     (r"vhttdl|vh ?tt (?:va )?dl", "van hoa the thao va du lich"),
     (r"gd (?:va )?dt|gddt", "giao duc va dao tao"),
@@ -172,10 +173,10 @@ def _normalise(original: str) -> _Norm:
     folded, positions = _folded_with_map(original)
     chars, where = [], []
     for index, char in enumerate(folded):
-        char = char if char.isalnum() or char in ",;" else " "
+        char = char if char.isalnum() or char in ",;:()" else " "
         if char == " " and (not chars or chars[-1] == " "):
             continue
-        if char in ",;" and chars and chars[-1] == " ":
+        if char in ",;:)" and chars and chars[-1] == " ":
             chars.pop(), where.pop()
         chars.append(char)
         where.append(positions[index])
@@ -197,7 +198,8 @@ def _normalise(original: str) -> _Norm:
 def _key(value: str) -> str:
     """Normalised form of an agency's name: ``_key("Sở NN&PTNT") == "so nong nghiep va
     phat trien nong thon"``; a parenthesis is left out."""
-    return _normalise(re.sub(r"\([^)]*\)", " ", value)).text.replace(",", " ").replace(";", " ").strip()
+    text = _normalise(re.sub(r"\([^)]*\)", " ", value)).text
+    return re.sub(r" +", " ", re.sub(r"[,;:()]", " ", text)).strip()
 
 
 # --- Agencies -----------------------------------------------------------------------
@@ -220,6 +222,7 @@ _ALL_DEPARTMENTS = re.compile(
 _VAGUE = re.compile(
     r"\b(?:cac|nhung) (?:so,? (?:ban,? )?nganh|co quan,?(?: don vi)?|don vi|nganh|to chuc|dia phuong|"
     r"so,? nganh,? dia phuong)(?:,? (?:dia phuong|don vi|co quan))*,? (?:co )?lien quan\b"
+    r"|\bcac so,? (?:ban,? )?nganh,? (?:duoc phan cong|phu trach)[a-z ]*"
     r"|\bcac co quan,? don vi\b|\bcac (?:hoi,? )?doan the\b|\bcac dia phuong\b|\bcac don vi\b|\bcac co quan\b"
 )
 _PROVINCIAL_OFFICE = re.compile(r"\bvan phong dieu phoi\b(?:(?! tinh\b)[a-z ]){0,50} tinh\b")
@@ -239,9 +242,9 @@ _DISTRICT_LEVEL = re.compile(r"\b(?:huyen|thanh pho|thi xa)\b")
 # "các Sở: Tài chính, Xây dựng" and "các Sở Tài chính, Xây dựng và Công Thương".
 _SO_LIST = re.compile(r"\bcac so:? ((?:[^;:.()](?! chu tri| phoi hop))+)")
 _ORGANISATION = re.compile(
-    r"^(?:so|ban|hoi|uy ban|cuc|chi cuc|kho bac|ngan hang|lien minh|tinh doan|trung tam|dai|bao|"
-    r"cong an|bo chi huy|van phong|lien doan|doan|mat tran|vien|truong|cong ty|tong cong ty|quy|"
-    r"thanh tra|bao hiem|chu tich|giam doc)\b"
+    r"^(?:so|ban(?! hanh| chi dao xa)|hoi(?! nghi| dong)|uy ban|cuc|chi cuc|kho bac|ngan hang|lien minh|tinh doan|"
+    r"trung tam|dai(?! dien| hoi)|bao(?! cao| dam| ve| hiem)|cong an|bo chi huy|van phong|lien doan|"
+    r"doan thanh nien|mat tran|cong ty|tong cong ty|thanh tra|bao hiem xa hoi)\b"
 )
 
 
@@ -259,10 +262,19 @@ class _Matcher:
                 key = _key(name)
                 if len(key) >= 4:
                     keys.setdefault(key, set()).add(agency.id)
+                # "Đài Phát thanh - Truyền hình tỉnh" for "… tỉnh Vĩnh Phúc".
+                if (short := re.match(r"^(.+ tinh) [a-z]+(?: [a-z]+){0,2}$", key)) and len(
+                    short[1].split()
+                ) >= 3:
+                    keys.setdefault(short[1], set()).add(agency.id)
         self.keys = {key: tuple(sorted(ids)) for key, ids in keys.items()}
         ordered = sorted(self.keys, key=len, reverse=True)
         self.names = (
-            re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])")
+            re.compile(
+                r"(?<![a-z0-9])(?:"
+                + "|".join(re.escape(key).replace(r"\ ", ",? ") for key in ordered)
+                + r")(?![a-z0-9])"
+            )
             if ordered
             else None
         )
@@ -310,13 +322,17 @@ class _Matcher:
         for match in _SO_LIST.finditer(text):
             self._so_list(match, add, words)
         for match in _COMMUNE_SCOPE.finditer(text):
+            listed = self._named_list(text, match.end(), ["uy ban nhan dan xa", "uy ban nhan dan phuong"])
+            if listed is not None:
+                add(match.start(), listed[1], listed[0])
+                continue
             ids = self._kind("commune_committee")
             add(match.start(), match.end(), ids, "" if ids else words(match.start(), match.end()))
         for match in _DISTRICT_SCOPE.finditer(text):
             self._district(text, match, add, words)
         for match in _ALL_DEPARTMENTS.finditer(text):
             if not _VAGUE.match(text, match.start()):
-                add(match.start(), match.end(), self._kind("department"))
+                add(match.start(), match.end(), self._kind("department"), words(match.start(), match.end()))
         for match in _VAGUE.finditer(text):
             add(match.start(), match.end(), (), words(match.start(), match.end()))
         for match in _PROVINCIAL_OFFICE.finditer(text):
@@ -327,31 +343,62 @@ class _Matcher:
                 add(match.start(), match.end(), self.provincial_steering)
         if self.names is not None:
             for match in self.names.finditer(text):
-                add(match.start(), match.end(), self.keys[match[0]])
+                add(match.start(), match.end(), self.keys[match[0].replace(",", "")])
         return sorted(found, key=lambda mention: mention.start)
 
     def _names_at(self, text: str, start: int, end: int) -> bool:
         """Whether an agency's own name covers ``text[start:end]`` exactly (it wins)."""
-        return text[start:end] in self.keys
+        return text[start:end].replace(",", "") in self.keys
 
     def _so_list(self, match: re.Match, add, words) -> None:
-        """ "các Sở: Tài chính, Xây dựng và Công Thương": each item as "sở <item>"."""
-        items = match[1]
-        offset = match.start(1)
-        for item in re.finditer(r"[^,;]+", items):
-            part = item[0]
-            if part.strip().startswith("va "):
-                part = part.replace("va ", "   ", 1)
-            for piece in re.finditer(r"[a-z0-9][a-z0-9 ]*[a-z0-9]|[a-z0-9]", part):
-                name = piece[0]
-                name = name[3:] if name.startswith("so ") else name
-                ids = self.keys.get(f"so {name}")
-                if ids is None and " va " in name:
-                    continue
-                start, end = offset + item.start() + piece.start(), offset + item.start() + piece.end()
-                if ids is not None:
+        """ "các Sở: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch": each item as
+        "sở <item>", the longest run of items that names a department first."""
+        parts = [(part.start(), part[0]) for part in re.finditer(r"[^,;]+", match[1])]
+        offset, index = match.start(1), 0
+        while index < len(parts):
+            for stop in range(min(len(parts), index + 4), index, -1):
+                name = " ".join(text.strip() for _, text in parts[index:stop])
+                name = re.sub(r"^(?:va |so )+", "", name)
+                if (ids := self.keys.get(f"so {name}")) is not None:
+                    start = offset + parts[index][0] + len(parts[index][1]) - len(parts[index][1].lstrip())
+                    end = offset + parts[stop - 1][0] + len(parts[stop - 1][1].rstrip())
                     add(start, end, ids)
+                    index = stop
+                    break
+            else:
+                position, text = parts[index]
+                for piece in re.finditer(r"(?:(?!\bva\b)[a-z0-9 ])+", text):
+                    name = re.sub(r"^(?:so )", "", piece[0].strip())
+                    if name and (ids := self.keys.get(f"so {name}")) is not None:
+                        lead = len(piece[0]) - len(piece[0].lstrip())
+                        add(offset + position + piece.start() + lead, offset + position + piece.end(), ids)
+                index += 1
+
+    def _named_list(self, text: str, at: int, prefixes: list[str]) -> tuple[tuple[int, ...], int] | None:
+        """ "…các huyện: Đại Từ, Phú Bình và Võ Nhai": the agencies "<prefix> <name>"
+        names, read item by item (the longest run of words that names one) until an
+        item names none; ``(ids, end)`` or None if the first item names none."""
+        ids: list[int] = []
+        position, end = at, None
+        while True:
+            item = re.match(r"(?::|,|;|\s|\bva\b)*", text[position:])
+            start = position + item.end()
+            words = re.match(r"[a-z0-9]+(?: [a-z0-9]+){0,5}", text[start:])
+            if not words:
                 break
+            found = None
+            parts = words[0].split()
+            for size in range(len(parts), 0, -1):
+                name = " ".join(parts[:size])
+                hits = [i for prefix in prefixes for i in self.keys.get(f"{prefix} {name}", ())]
+                if hits:
+                    found = (hits, start + len(name))
+                    break
+            if found is None:
+                break
+            ids.extend(found[0])
+            position = end = found[1]
+        return (tuple(sorted(set(ids))), end) if ids else None
 
     def _district(self, text: str, match: re.Match, add, words) -> None:
         """ "UBND, BCĐ Chương trình … các huyện, thành phố, thị xã" (the bodies named
@@ -370,36 +417,34 @@ class _Matcher:
                 break
             kinds.add(_BODY_KINDS[body[1]])
             start = clause_start + body.start()
-        after = text[match.end() : match.end() + 120]
-        listed = re.match(r" ?:? ?((?:[a-z0-9 ]+,? ?)+)", after)
-        if listed and not kinds:
-            kinds = {"district_committee"}
         kinds = kinds or {"district_committee"}
-        if listed and text[match.end() : match.end() + 2].strip(" ").startswith(":"):
-            names = [part.strip() for part in re.split(r",|\bva\b", listed[1]) if part.strip()]
-            ids = []
-            for name in names:
-                for kind in kinds:
-                    prefix = {
-                        "district_committee": "uy ban nhan dan",
-                        "steering_committee": "ban chi dao",
-                    }.get(kind)
-                    for level in ("huyen", "thanh pho", "thi xa"):
-                        ids.extend(self.keys.get(f"{prefix} {level} {name}", ()) if prefix else ())
-            if ids:
-                add(start, match.end() + listed.end(), tuple(sorted(set(ids))))
-                return
+        prefixes = [
+            f"{body} {level}"
+            for body, kind in (
+                ("uy ban nhan dan", "district_committee"),
+                ("ban chi dao", "steering_committee"),
+            )
+            if kind in kinds
+            for level in ("huyen", "thanh pho", "thi xa")
+        ]
+        # "các huyện: Đại Từ, Phú Bình" names some; "các huyện, thành phố Gia Nghĩa" all.
+        single = len(_DISTRICT_LEVEL.findall(match[0])) == 1
+        listed = self._named_list(text, match.end(), prefixes) if single else None
+        if listed is not None:
+            add(start, listed[1], listed[0])
+            return
         ids = tuple(sorted({i for kind in kinds for i in self._kind(kind, district=True)}))
         add(start, match.end(), ids, "" if ids else words(start, match.end()))
 
 
 # Words that open an assignee list ("Giao Sở A", "Yêu cầu UBND các huyện").
 _TRIGGER = re.compile(
-    r"\b(?:giao(?: nhiem vu)?(?: cho)?|yeu cau|de nghi|phan cong|dong y giao|thong nhat giao|uy quyen(?: cho)?)\s"
+    r"\b(?:giao(?: nhiem vu)?(?: cho)?|yeu cau|de nghi|dong y giao|thong nhat giao|uy quyen(?: cho)?)\s"
 )
 # Between two agencies of one list.
 _SEPARATOR = re.compile(
-    r"(?:\s|,|;|\bva\b|\bcac\b|\bcung\b|\bthu truong\b|\bchu tich\b|\bgiam doc\b|\blanh dao\b|\bdong chi\b|\bd c\b)*"
+    r"(?:\s|,|;|:|\bva\b|\bcac\b|\bcung\b|\bthu truong\b|\bchu tich\b|\bgiam doc\b|\btruong\b|\blanh dao\b|"
+    r"\bdong chi\b|\bd c\b|\bso\b(?=:? [a-z])|\bsau\b(?=:))*"
 )
 _LEAD_AFTER = re.compile(r"\s?,?\s?(?:chu tri|la co quan chu tri|lam dau moi|la dau moi)\b")
 _COOPERATION = re.compile(r"\b(?:phoi hop (?:chat che )?(?:voi |cung )?|va phoi hop voi |cung voi )")
@@ -503,6 +548,10 @@ def _roles(original: str, matcher: _Matcher) -> _Roles:
         if into is roles.lead and (found or unknown):
             roles.lead_named = True
         for mention in found:
+            if into is roles.cooperating and mention.label and len(mention.ids) > 3:
+                # "phối hợp với các sở, ngành": the departments concerned, not all of them.
+                unknown.append(mention.label)
+                continue
             into.update(mention.ids)
         for name in unknown:
             if name not in roles.unmatched:
@@ -619,11 +668,13 @@ _RECURRENCES = (
     ("quarterly", re.compile(r"\bhang quy\b|\bdinh ky (?:hang )?quy\b")),
     (
         "semiannual",
-        re.compile(r"\b(?:dinh ky )?6 thang(?: mot lan| 1 lan)\b|\bdinh ky 6 thang\b|\bsau thang mot lan\b"),
+        re.compile(
+            r"\b(?:dinh ky )?6 thang(?: mot lan| 1 lan)\b|\bdinh ky 6 thang\b|\bsau thang mot lan\b"
+            r"|\b(?:bao cao|ket qua)\b[a-z ]{0,40}\b6 thang,? (?:va )?(?:ca )?nam\b"
+        ),
     ),
     ("yearly", re.compile(r"\bhang nam\b|\bdinh ky (?:hang )?nam\b")),
 )
-_REPORTING = re.compile(r"\b(?:bao cao|dinh ky|tong hop|cap nhat)\b")
 _RECURRENCE_DAY = re.compile(r"\b(?:truoc|cham nhat|truoc ngay|han)(?: la)?(?: ngay)? (\d{1,2})(?![\d/.])")
 
 
@@ -681,8 +732,6 @@ def _recurrence(folded: str) -> tuple[str, int | None] | None:
     """``(recurrence, due day)`` of a reporting duty that recurs ("báo cáo hằng tháng
     trước ngày 20": monthly, 20), or None. A recurring word counts only with "định kỳ",
     "báo cáo", "tổng hợp" or "cập nhật" in the same text ("kế hoạch hằng năm" does not)."""
-    if not _REPORTING.search(folded):
-        return None
     for recurrence, pattern in _RECURRENCES:
         if match := pattern.search(folded):
             window = folded[max(0, match.start() - 60) : match.end() + 60]
@@ -776,6 +825,16 @@ def _physical_lines(text: str) -> list[str]:
     seen: set[str] = set()
     out = []
     for index, line in enumerate(lines):
+        after_page = index and _PAGE_NUMBER.match(lines[index - 1]) and lines[index - 1]
+        following = next((later for later in lines[index + 1 : index + 3] if later), "")
+        if (
+            after_page
+            and line[:1].isupper()
+            and line[-1:] not in _TERMINAL
+            and (_marker(following) or following[:1].islower())
+        ):
+            out.append("")  # a running header under the page number
+            continue
         repeated = (
             line
             and counts[line] >= 2
@@ -834,6 +893,8 @@ def _logical_lines(lines: list[str]) -> list[_Line]:
 
 # --- Outline --------------------------------------------------------------------------
 
+# "Điều 2. Tổ chức thực hiện" of a decision.
+_ARTICLE_ITEM = re.compile(r"^(?:Điều|ĐIỀU|Dieu)\s+(?P<label>\d{1,3})\s*[.:]\s*(?P<rest>.*)$")
 _ROMAN_ITEM = re.compile(r"^(?P<label>[IVX]{1,6})\s*(?:\.(?!\d)|\)|[-–:](?=\s))\s*(?P<rest>.*)$")
 _MULTI_ITEM = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)\s*(?P<rest>.*)$")
 _ARABIC_ITEM = re.compile(r"^(?P<label>\d{1,2})\s*(?:\.(?!\d)|\)(?=\s))\s*(?P<rest>.*)$")
@@ -855,6 +916,8 @@ def _roman_value(label: str) -> int:
 def _marker(line: str) -> tuple[str, str, str, int] | None:
     """``(type, label, rest, value)`` of a line that opens an outline item, else None.
     Types: "roman", "multi<depth>", "arabic", "letter", "bullet<char>"."""
+    if match := _ARTICLE_ITEM.match(line):
+        return "article", f"Điều {match['label']}", match["rest"], int(match["label"])
     if match := _ROMAN_ITEM.match(line):
         return "roman", match["label"], match["rest"], _roman_value(match["label"])
     if match := _MULTI_ITEM.match(line):
@@ -871,7 +934,7 @@ def _marker(line: str) -> tuple[str, str, str, int] | None:
     return None
 
 
-_HEADINGS = ("roman", "arabic", "multi1", "multi2", "multi3")
+_HEADINGS = ("article", "roman", "arabic", "multi1", "multi2", "multi3")
 
 
 @dataclass
@@ -907,10 +970,23 @@ def _outline(lines: list[_Line]) -> list[_Node]:
             elif not kind.startswith("bullet") and value != 1 and len(stack) > 1:
                 marker = None
         if marker is None:
-            node = _Node("text", "", line.text)
+            folded = fold(line.text)
+            closing = _CLOSING_PARAGRAPH.search(folded)
+            if _CLOSING_SENTENCE.search(line.text) and not closing:
+                break  # "… thông báo để các cơ quan, đơn vị biết, thực hiện./."
+            text = line.text
+            if closing:
+                # "Giao Ban Dân tộc … theo dõi. Trong quá trình thực hiện nếu có khó khăn …"
+                end = text.rfind(". ", 0, closing.start())
+                if end < 0:
+                    break
+                text = text[: end + 1]
+            node = _Node("text", "", text)
             while stack[-1].type not in ("root", *_HEADINGS):
                 stack.pop()
             stack[-1].children.append(node)
+            if closing:
+                break
             continue
         kind, label, rest, value = marker
         types = [node.type for node in stack]
@@ -929,13 +1005,22 @@ _NO_TASKS = re.compile(
     r"^(?:ve )?(?:muc dich|yeu cau|muc tieu|quan diem|ket qua|danh gia|tinh hinh|can cu|pham vi|doi tuong|"
     r"nhung ton tai|ton tai|han che|nguyen nhan|thuc trang|boi canh|su can thiet|bai hoc|mot so ket qua|"
     r"nhung ket qua|ket qua dat duoc|uu diem|khuyet diem|dac diem|chi tieu|thoi gian,? dia diem|"
-    r"thanh phan|kinh phi|nguon von)\b"
+    r"thanh phan|kinh phi|nguon von|noi dung (?:kiem tra|giam sat|danh gia)|hinh thuc|phuong thuc|phuong phap|"
+    r"thoi gian|thoi diem|ky bao cao|che do bao cao)\b"
 )
 _TASK_WORDS = re.compile(
     r"\b(?:nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem|ket luan|chi dao)\b"
 )
 _ASSIGNING = re.compile(r"^(?:giao|yeu cau|de nghi|phan cong|uy quyen|dong y giao|thong nhat giao)\b")
-_INTRO_WORDS = re.compile(r"^(?:can cu|thuc hien|theo|xet|tren co so|de|nham|ngay \d)")
+_INTRO_WORDS = re.compile(
+    r"^(?:can cu|thuc hien (?:chi thi|cong van|ke hoach|nghi quyet|quyet dinh|thong bao|van ban|y kien|chi dao)|"
+    r"theo (?!doi)|xet|tren co so|de (?:thuc hien|dam bao|trien khai|hoan thanh|kip thoi|tiep tuc)|nham|ngay \d)"
+)
+# The usual last words of a document: never a task, and nothing after them is one.
+_CLOSING_PARAGRAPH = re.compile(
+    r"\btrong qua trinh (?:trien khai )?thuc hien,? neu co (?:kho khan|vuong mac|phat sinh)"
+    r"|\bchiu trach nhiem thi hanh\b|\bco hieu luc(?: thi hanh)? (?:ke )?tu ngay\b"
+)
 _CLOSING_SENTENCE = re.compile(r"\./\.\s*$")
 
 
@@ -955,6 +1040,18 @@ def _heading_and_rest(text: str) -> tuple[str, str]:
     if colon and rest.strip() and len(head.split()) <= 14:
         return f"{head}{colon}", rest.strip()
     return text, ""
+
+
+# An item that records a decision or a finding rather than giving work ("Thống nhất
+# thông qua…", "Ghi nhận…"), unless it also gives work ("Thống nhất giao …").
+_NOT_WORK = re.compile(
+    r"^(?:thong nhat|dong y|ghi nhan|bieu duong|danh gia cao|chap thuan)\b(?!.*\b(?:giao|yeu cau)\b)"
+)
+
+
+def _is_work(text: str) -> bool:
+    """Whether an item gives work: not a heading in capitals, not a decision."""
+    return not text.isupper() and not _NOT_WORK.match(fold(text))
 
 
 def _add_task(
@@ -992,6 +1089,12 @@ def _add_task(
     return len(context.tasks) - 1
 
 
+def _is_heading_like(text: str) -> bool:
+    """A section's own words that only head what follows: "Sở Tài chính:", "Văn phòng
+    Điều phối nông thôn mới tỉnh", "NHIỆM VỤ TRỌNG TÂM" (not a sentence ending in ".")."""
+    return text.endswith(":") or text.isupper() or (len(text.split()) <= 12 and not text.endswith((".", ";")))
+
+
 def _is_heading_text(text: str) -> bool:
     """A bullet that only introduces the items below it ("Sở Tài chính:", "Về vốn:")."""
     return text.endswith(":") and len(text.split()) <= 12
@@ -1015,7 +1118,11 @@ def _walk(
     for node in nodes:
         folded = fold(node.text)
         if node.type == "text":
-            if _CLOSING.match(folded) or _CLOSING_SENTENCE.search(node.text) and not _ASSIGNING.match(folded):
+            if (
+                _CLOSING.match(folded)
+                or _CLOSING_SENTENCE.search(node.text)
+                or _CLOSING_PARAGRAPH.search(folded)
+            ):
                 return
             assigning = bool(_ASSIGNING.match(folded)) or _roles(node.text, context.matcher).named()
             if node.text.endswith(":"):
@@ -1031,19 +1138,27 @@ def _walk(
                 previous = context.tasks[last_task]
                 context.tasks[last_task] = dataclasses.replace(previous, text=f"{previous.text} {node.text}")
                 continue
-            last_task = _add_task(context, section, node.text, default, source, parent)
+            if _is_work(node.text):
+                last_task = _add_task(context, section, node.text, default, source, parent)
             continue
         seen_item = True
+        if node.type == "article" and _CLOSING_PARAGRAPH.search(folded):
+            return  # "Điều 3. Chánh Văn phòng … chịu trách nhiệm thi hành Quyết định này."
         if node.type in _HEADINGS:
             number = _section_number(node, section)
             heading, rest = node.text, ""
+            paragraphs = node.children and all(child.type == "text" for child in node.children)
+            follow_up: list[_Node] = []
+            if paragraphs and not _is_heading_like(node.text):
+                # "4. Đề nghị Ngân hàng … ưu tiên vốn vay …." and paragraphs continuing it.
+                follow_up, node = node.children, dataclasses.replace(node, children=[])
             if not node.children:
                 heading, rest = _heading_and_rest(node.text)
             roles = _heading_roles(heading, context.matcher)
             eligible = tasks_here and not (
                 _NO_TASKS.match(fold(heading)) and not _TASK_WORDS.search(fold(heading))
             )
-            if not tasks_here and _TASK_WORDS.search(fold(heading)) and not _NO_TASKS.match(fold(heading)):
+            if not tasks_here and _TASK_WORDS.match(fold(heading)) and _is_heading_like(heading):
                 eligible = True
             context.sections.append(
                 ParsedSection(
@@ -1056,12 +1171,35 @@ def _walk(
             child_default, child_source = (roles, "heading") if roles else (default, source)
             if node.children:
                 _walk(context, node.children, number, child_default, child_source, eligible, None)
-            elif eligible and (rest or not heading.endswith(":")):
+            elif (
+                eligible
+                and (rest or not heading.endswith(":"))
+                and _is_work(rest or heading)
+                and (
+                    node.type != "article"
+                    or _ASSIGNING.match(folded)
+                    or _roles(node.text, context.matcher).named()
+                )
+            ):
                 text = rest or heading
                 task_default = child_default if rest else default
+                whole = _roles(node.text, context.matcher) if rest else None
+                if whole is not None and whole.named():
+                    task_default = whole  # "UBND các huyện: Bình Sơn, Đức Phổ đăng ký …"
                 last_task = _add_task(
                     context, number, text, task_default, child_source if rest else source, None
                 )
+                for paragraph in follow_up:
+                    if (
+                        _ASSIGNING.match(fold(paragraph.text))
+                        or _roles(paragraph.text, context.matcher).named()
+                    ):
+                        last_task = _add_task(context, number, paragraph.text, default, source, None)
+                    else:
+                        previous = context.tasks[last_task]
+                        context.tasks[last_task] = dataclasses.replace(
+                            previous, text=f"{previous.text} {paragraph.text}"
+                        )
             continue
         # A lettered item or a bullet: a task, unless it only heads the items below it.
         if not tasks_here:
@@ -1073,12 +1211,9 @@ def _walk(
             child_default, child_source = (roles, "heading") if roles.named() else (default, source)
             _walk(context, node.children, section, child_default, child_source, True, parent)
             continue
-        head, rest = _heading_and_rest(node.text)
-        head_roles = _roles(head, context.matcher) if rest else _Roles()
-        if rest and head_roles.named() and len(fold(head).split()) <= 14 and not _ASSIGNING.match(fold(head)):
-            index = _add_task(context, section, rest, head_roles, "task", parent)
-        else:
-            index = _add_task(context, section, node.text, default, source, parent)
+        if not node.children and not _is_work(node.text):
+            continue
+        index = _add_task(context, section, node.text, default, source, parent)
         last_task = index
         if node.children:
             own = _roles(node.text, context.matcher)
@@ -1087,11 +1222,10 @@ def _walk(
 
 
 def _section_number(node: _Node, section: str | None) -> str:
-    """ "1" for "1." at the top, "II.1" for a "1." under "II.", "2.3" for "2.3."."""
-    if node.type == "arabic" and section and section.isalpha():
-        return f"{section}.{node.label}"
-    if node.type.startswith("multi") and section and section.isalpha():
-        return f"{section}.{node.label}"
+    """ "1" for "1." at the top, "II.1" for a "1." under "II.", "Điều 2.1" for a "1." under
+    "Điều 2.", "2.3" for "2.3."."""
+    if (node.type == "arabic" or node.type.startswith("multi")) and section and not section[0].isdigit():
+        return f"{section}.{node.label}"  # "II.1", "Điều 2.1"
     return node.label
 
 

@@ -448,12 +448,15 @@ def test_agencies_after_phoi_hop_voi_cooperate(heading):
     )
 
 
-def test_an_agency_named_before_and_after_phoi_hop_leads():
+def test_cooperating_with_all_departments_means_those_concerned():
+    # "phối hợp với các Sở, ngành": the departments concerned, for the coordinator to
+    # choose; shown as written, not every department ticked.
     parsed = parse_directive(
         _notice("1. Sở Tài chính chủ trì, phối hợp với các Sở, ngành:\n\n- Bố trí kinh phí."), AGENCIES
     )
-    assert set(parsed.tasks[0].agency_ids) == DEPARTMENTS
-    assert set(parsed.tasks[0].cooperating_agency_ids) == DEPARTMENTS - {SO_TC}
+    assert parsed.tasks[0].agency_ids == (SO_TC,)
+    assert parsed.tasks[0].cooperating_agency_ids == ()
+    assert parsed.tasks[0].unmatched_agencies == ("các Sở, ngành",)
 
 
 @pytest.mark.parametrize(
