@@ -169,11 +169,18 @@ class _Norm:
     positions: list[int]
 
 
+# A document's number and symbol ("168/TTr-VPĐP", "25/2022/QĐ-UBND"): never an agency.
+_DOCUMENT_SYMBOL = re.compile(r"\b\d{1,6} ?/ ?(?:\d{4} ?/ ?)?[a-z][a-z0-9&]*(?: ?[-/.] ?[a-z0-9&]+)*")
+
+
 def _normalise(original: str) -> _Norm:
     folded, positions = _folded_with_map(original)
+    symbols = set()
+    for match in _DOCUMENT_SYMBOL.finditer(folded):
+        symbols.update(range(match.start(), match.end()))
     chars, where = [], []
     for index, char in enumerate(folded):
-        char = char if char.isalnum() or char in ",;:()" else " "
+        char = char if (char.isalnum() or char in ",;:()") and index not in symbols else " "
         if char == " " and (not chars or chars[-1] == " "):
             continue
         if char in ",;:)" and chars and chars[-1] == " ":
@@ -243,7 +250,7 @@ _DISTRICT_LEVEL = re.compile(r"\b(?:huyen|thanh pho|thi xa)\b")
 _SO_LIST = re.compile(r"\bcac so:? ((?:[^;:.()](?! chu tri| phoi hop))+)")
 _ORGANISATION = re.compile(
     r"^(?:so|ban(?! hanh| chi dao xa)|hoi(?! nghi| dong)|uy ban|cuc|chi cuc|kho bac|ngan hang|lien minh|tinh doan|"
-    r"trung tam|dai(?! dien| hoi)|bao(?! cao| dam| ve| hiem)|cong an|bo chi huy|van phong|lien doan|"
+    r"trung tam|dai (?:phat thanh|truyen hinh|pt)|bao(?! cao| dam| ve| hiem)|cong an|bo chi huy|van phong|lien doan|"
     r"doan thanh nien|mat tran|cong ty|tong cong ty|thanh tra|bao hiem xa hoi)\b"
 )
 
@@ -483,10 +490,14 @@ def _unknown_organisation(original: str, norm: _Norm, start: int) -> tuple[int, 
     stop = re.compile(
         r",|;|\s(?:chu tri|phoi hop|thuc hien|tham muu|co trach nhiem|khan truong|chi dao|huong dan|to chuc|"
         r"can cu|theo|ra soat|trien khai|xay dung|tiep tuc|kiem tra|bao cao|lam ro|nghien cuu|day manh|"
-        r"quan tam|tap trung|phan bo|bo tri|uu tien|dam bao|de|va|cac|trong|ve|nham)\b"
+        r"quan tam|tap trung|phan bo|bo tri|uu tien|dam bao|de|va|cac|trong|ve|nham|van dong|ho tro|tuyen truyen|"
+        r"giam sat|cho vay|tham gia|phat dong)\b"
     )
     end_match = stop.search(text, start)
     end = end_match.start() if end_match else len(text)
+    # Provincial bodies end with "tỉnh" (and the province's name): "Hội Nông dân tỉnh".
+    if province := re.match(r"(?:[a-z0-9]+ ){1,7}?tinh\b", text[start:end]):
+        end = start + province.end()
     words = text[start:end].split()
     if not 2 <= len(words) <= 10:
         return None
@@ -567,6 +578,8 @@ def _roles(original: str, matcher: _Matcher) -> _Roles:
             continue
         if start == 0 and _RECIPIENT.search(text[: found[0].start + 1] if found else ""):
             continue
+        if start == 0 and _TRIGGER.match(text[end:].lstrip(" ,") + " "):
+            continue  # "UBND tỉnh yêu cầu …": who asks, not who does
         into = roles.lead
         tail = text[end : end + 24]
         if re.match(r"\s?,?\s?phoi hop\b(?! voi| cung)", tail):
@@ -881,7 +894,8 @@ def _logical_lines(lines: list[str]) -> list[_Line]:
             previous = out[-1].text
             open_end = previous[-1:] not in _TERMINAL
             lower = line[:1].islower() or line[:1] in "(“\"'" and line[1:2].islower()
-            wrapped = open_end and len(lines[index - 1] if not blank else "") >= 0.6 * width
+            # A PDF wraps at 60-100 columns; a line cut near that width goes on.
+            wrapped = open_end and width >= 60 and len(lines[index - 1] if not blank else "") >= 0.75 * width
             if (lower and open_end) or (not blank and (lower or wrapped)):
                 out[-1].text = f"{previous} {line}"
                 blank = False
@@ -1127,7 +1141,7 @@ def _walk(
             assigning = bool(_ASSIGNING.match(folded)) or _roles(node.text, context.matcher).named()
             if node.text.endswith(":"):
                 roles = _heading_roles(node.text, context.matcher)
-                if roles:
+                if roles.lead:  # "UBND tỉnh yêu cầu các đơn vị:" names nobody new
                     default, source = roles, "heading"
                 continue
             if not tasks_here or _INTRO_WORDS.match(folded) and not assigning:
@@ -1184,8 +1198,9 @@ def _walk(
                 text = rest or heading
                 task_default = child_default if rest else default
                 whole = _roles(node.text, context.matcher) if rest else None
-                if whole is not None and whole.named():
-                    task_default = whole  # "UBND các huyện: Bình Sơn, Đức Phổ đăng ký …"
+                if whole is not None and whole.named() and whole.lead != roles.lead:
+                    # "UBND các huyện: Bình Sơn, Đức Phổ đăng ký …": the colon is inside the list.
+                    task_default, text = whole, node.text
                 last_task = _add_task(
                     context, number, text, task_default, child_source if rest else source, None
                 )
