@@ -31,6 +31,7 @@ case, ``đ`` -> ``d``), so "BCD" matches "BCĐ" and NFC and NFD spellings parse 
 
 import calendar
 import dataclasses
+import functools
 import datetime
 import re
 from collections.abc import Sequence
@@ -109,13 +110,19 @@ class ParsedDirective:
 # --- Folding with positions -----------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """:func:`fold` of one character (a space for white space), remembered."""
+    return " " if char.isspace() else fold(char) or char
+
+
 def _folded_with_map(line: str) -> tuple[str, list[int]]:
     """``fold`` of ``line`` character by character and, for each folded offset, the
     offset in ``line`` it came from (plus one past the end), so that a match on the
     folded text gives back the original words. Punctuation stays as it is."""
     chars, positions = [], []
     for index, char in enumerate(line):
-        folded = " " if char.isspace() else fold(char) or char
+        folded = _fold_char(char)
         chars.append(folded)
         positions.extend([index] * len(folded))
     positions.append(len(line))
@@ -159,7 +166,7 @@ def _expand(match: re.Match) -> str:
     return next(full for pattern, full in _EXPANSIONS if pattern.match(match[0]))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Norm:
     """A text in the form agency names are matched on: folded, punctuation turned into
     spaces (commas and semicolons kept as separators), abbreviations spelt out, single
@@ -173,6 +180,7 @@ class _Norm:
 _DOCUMENT_SYMBOL = re.compile(r"\b\d{1,6} ?/ ?(?:\d{4} ?/ ?)?[a-z][a-z0-9&]*(?: ?[-/.] ?[a-z0-9&]+)*")
 
 
+@functools.lru_cache(maxsize=2048)
 def _normalise(original: str) -> _Norm:
     folded, positions = _folded_with_map(original)
     symbols = set()
