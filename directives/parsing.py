@@ -31,8 +31,8 @@ case, ``đ`` -> ``d``), so "BCD" matches "BCĐ" and NFC and NFD spellings parse 
 
 import calendar
 import dataclasses
-import functools
 import datetime
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
