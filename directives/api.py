@@ -4,9 +4,11 @@
   proposal out: ``{"number", "issued_on", "kind", "title", "issuer", "signer",
   "recipient_ids", "sections": [{"number", "heading", "agency_ids", "lead_agency_ids",
   "cooperating_agency_ids"}], "tasks": [{"section_number", "text", "deadline",
-  "deadline_phrase", "recurrence", "agency_ids", "lead_agency_ids",
-  "cooperating_agency_ids", "parent_index", "invalid_dates"}]}`` with ISO dates and
-  agencies by id. ``agency_ids`` are all the agencies named; the roles are those the
+  "deadline_phrase", "recurrence", "recurrence_day", "agency_ids", "lead_agency_ids",
+  "cooperating_agency_ids", "unmatched_agencies", "agency_source", "parent_index",
+  "invalid_dates", "deadline_before_issue"}]}`` with ISO dates and agencies by id
+  (:func:`directives.parsing.to_json`). ``agency_ids`` are all the agencies assigned,
+  ``unmatched_agencies`` the assignee names no agency matches; the roles are those the
   confirm page proposes (:func:`~directives.services.directives.split_roles`). Nothing is saved.
   A missing or non-text ``text`` answers 400 ``{"text": ["..."]}``; JSON that cannot be
   read (or is nested too deeply) 400 ``{"detail": "..."}``.
@@ -25,7 +27,7 @@ from core.text import nfc
 from directives.metadata import parse_metadata
 from directives.models import Assignment, Directive, Task
 from directives.parsing import parse_directive, to_json
-from directives.services.directives import agency_refs, split_roles
+from directives.services.directives import agency_refs, assignable_agencies, split_roles
 from directives.status import bucket
 
 
@@ -90,13 +92,14 @@ def parse_view(request):
     serializer = ParseInput(data=request.data)
     serializer.is_valid(raise_exception=True)
     text = nfc(serializer.validated_data["text"])
-    refs = agency_refs()
+    assignable = assignable_agencies()
+    refs = agency_refs(assignable)
     proposal = to_json(parse_directive(text, refs))
     roles: dict[tuple, tuple] = {}
     for row in (*proposal["sections"], *proposal["tasks"]):
         key = (tuple(row["agency_ids"]), tuple(row["cooperating_agency_ids"]))
         if key not in roles:
-            roles[key] = split_roles(*key)
+            roles[key] = split_roles(*key, agencies=assignable)
         row["lead_agency_ids"], row["cooperating_agency_ids"] = (list(ids) for ids in roles[key])
     meta = parse_metadata(text, refs)
     proposal |= {

@@ -1111,6 +1111,12 @@ def _add_task(
     return len(context.tasks) - 1
 
 
+def _continue_task(context: _Context, index: int, text: str) -> None:
+    """A paragraph that goes on with task ``index`` (it gives no work of its own)."""
+    previous = context.tasks[index]
+    context.tasks[index] = dataclasses.replace(previous, text=f"{previous.text} {text}")
+
+
 def _is_heading_like(text: str) -> bool:
     """A section's own words that only head what follows: "Sở Tài chính:", "Văn phòng
     Điều phối nông thôn mới tỉnh", "NHIỆM VỤ TRỌNG TÂM" (not a sentence ending in ".")."""
@@ -1157,8 +1163,7 @@ def _walk(
             if (has_items and not seen_item or top) and not assigning:
                 continue  # a lead-in paragraph before the items, or findings
             if has_items and seen_item and not assigning and last_task is not None:
-                previous = context.tasks[last_task]
-                context.tasks[last_task] = dataclasses.replace(previous, text=f"{previous.text} {node.text}")
+                _continue_task(context, last_task, node.text)
                 continue
             if _is_work(node.text):
                 last_task = _add_task(context, section, node.text, default, source, parent)
@@ -1219,10 +1224,7 @@ def _walk(
                     ):
                         last_task = _add_task(context, number, paragraph.text, default, source, None)
                     else:
-                        previous = context.tasks[last_task]
-                        context.tasks[last_task] = dataclasses.replace(
-                            previous, text=f"{previous.text} {paragraph.text}"
-                        )
+                        _continue_task(context, last_task, paragraph.text)
             continue
         # A lettered item or a bullet: a task, unless it only heads the items below it.
         if not tasks_here:
@@ -1254,14 +1256,16 @@ def _section_number(node: _Node, section: str | None) -> str:
 
 # --- Header ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^(?:so|so hieu)\s?:?\s?(\d{1,6})\s?/\s?([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)")
+# "58/TB-UBND", "875/ UBND-NL" (folded): the number, then the symbol.
+_NUMBER_AND_SYMBOL = r"(\d{1,6})\s?/\s?([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)"
+_NUMBER = re.compile(r"^(?:so|so hieu)\s?:?\s?" + _NUMBER_AND_SYMBOL)
 _SOURCE_NOTE = re.compile(
-    r"\(?\btheo (?:cong van|thong bao|chi thi|ke hoach|quyet dinh|van ban)(?: so)?\s?:?\s?(\d{1,6})\s?/\s?"
-    r"([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)(?:,? ngay (\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}))?"
+    r"\(?\btheo (?:cong van|thong bao|chi thi|ke hoach|quyet dinh|van ban)(?: so)?\s?:?\s?"
+    + _NUMBER_AND_SYMBOL
+    + r"(?:,? ngay (\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}))?"
 )
 _TITLE_NUMBER = re.compile(
-    r"^(?:cong van|thong bao|chi thi|ke hoach|quyet dinh)(?: ket luan)? so\s?:?\s?(\d{1,6})\s?/\s?"
-    r"([a-z0-9đ]+(?:\s?[-/.]\s?[a-z0-9đ]+)*)"
+    r"^(?:cong van|thong bao|chi thi|ke hoach|quyet dinh)(?: ket luan)? so\s?:?\s?" + _NUMBER_AND_SYMBOL
 )
 _PLACE_DATE = re.compile(
     r"(?:^|[,|]\s?)ngay\s?(\d{1,2})\s?(?:thang\s?(\d{1,2})\s?nam\s?(\d{4})|[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}))"
