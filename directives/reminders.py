@@ -9,7 +9,8 @@ with a single reminder, never a burst; a task created 5 days before its deadline
 the "7 days before" step at once.
 
 Steps of an assignment, keyed on the deadline they count from (so an extension granted
-later starts a fresh series):
+later starts a fresh series, and so does each period of a recurring task, whose deadline
+rolls to the next period's due date when the period is reported):
 
 * ``<deadline>:before-<d>`` for the smallest ``d`` of ``days_before`` that is at least
   the days left (7, 3, 1 by default);

@@ -59,8 +59,9 @@ def coordination_recipients() -> Recipients:
 
 def reminder_candidates(*, today: datetime.date, horizon_days: int) -> QuerySet[Assignment]:
     """Open lead assignments with a deadline no later than ``today + horizon_days``
-    (every overdue one included): the only ones a reminder step can be due for.
-    Cooperating agencies (phối hợp) are not chased: the lead (chủ trì) answers for the
+    (every overdue one included): the only ones a reminder step can be due for. A
+    recurring task's assignment is among them by its current period's due date (its
+    deadline, :mod:`directives.recurrence`). Cooperating agencies (phối hợp) are not chased: the lead (chủ trì) answers for the
     deadline."""
     return (
         Assignment.objects.filter(

@@ -1,6 +1,13 @@
 """Writes of the directives app on assignments: report progress, mark done, reopen, ask
 for an extension and decide on it.
 
+A recurring task's assignment ("báo cáo định kỳ hằng quý") has as its deadline the due
+date of its oldest period not yet reported (:mod:`directives.recurrence`). The report
+of that period rolls the deadline to the next period's due date, once per report and
+kept as a :class:`DeadlineChange`; a report filed late covers the oldest missed period,
+so no period is ever skipped. It is never marked done by its agency: a coordinator ends
+it (then it stops recurring).
+
 Every function is keyword-only, takes the acting ``user`` and owns its transaction; it
 checks what that user may do itself: an assignment outside the user's scope raises
 :class:`~core.exceptions.OutOfScope` (a 404), a role that may only read it
@@ -12,10 +19,11 @@ keyed by the field, in the user's language) and writes the history
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
@@ -23,6 +31,7 @@ from accounts.roles import Role, require_role
 from core.exceptions import OutOfScope
 from core.formatting import date_text
 from core.text import clean
+from directives import recurrence
 from directives.models import (
     Assignment,
     DeadlineChange,
@@ -72,15 +81,51 @@ def progress_report_create(
     )
     assignment.percent = percent
     assignment._history_user = user
-    assignment.save(update_fields=["percent"])
+    if _roll_to_next_period(user=user, assignment=assignment, today=timezone.localdate()):
+        assignment.save(update_fields=["percent", "deadline"])
+    else:
+        assignment.save(update_fields=["percent"])
     return report
+
+
+def _roll_to_next_period(*, user, assignment: Assignment, today: datetime.date) -> bool:
+    """If ``assignment`` is recurring and a report filed ``today`` is its current
+    period's (:func:`directives.recurrence.report_counts_for_period`), move its deadline
+    (in memory; the caller saves) to the next period's due date, with a
+    :class:`DeadlineChange` whose reason is in the portal's language ("Kỳ báo cáo tiếp
+    theo (hằng quý)"). True if it moved."""
+    task = assignment.task
+    if not task.recurrence or assignment.deadline is None:
+        return False
+    if not recurrence.report_counts_for_period(
+        task.recurrence, task.recurrence_day, assignment.deadline, today
+    ):
+        return False
+    new = recurrence.following_due(task.recurrence, task.recurrence_day, assignment.deadline)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(recurrence.RECURRENCE_LABELS[task.recurrence])
+        reason = _("Next reporting period (%(recurrence)s)") % {"recurrence": label[:1].lower() + label[1:]}
+    DeadlineChange.objects.create(
+        assignment=assignment,
+        old_deadline=assignment.deadline,
+        new_deadline=new,
+        reason=reason,
+        changed_by=user,
+    )
+    assignment.deadline = new
+    assignment._change_reason = reason[:100]
+    return True
 
 
 @transaction.atomic
 def assignment_mark_done(*, user, assignment: Assignment, note: str = "") -> Assignment:
     """Mark ``assignment`` done today (local date): progress 100 %, a closing report if a
-    ``note`` is given. Refused if already done."""
+    ``note`` is given. Refused if already done. A recurring task's assignment is ended
+    so (it stops recurring) by a coordinator only (PermissionDenied for its agency,
+    whose reports roll it from period to period instead)."""
     assignment = _check_change(user, assignment)
+    if assignment.task.recurrence:
+        require_role(user, Role.COORDINATOR)
     if assignment.completed_on is not None:
         raise ValidationError({"done": _("This task is already marked done.")})
     now = timezone.now()
@@ -113,6 +158,17 @@ def assignment_reopen(*, user, assignment: Assignment, reason: str) -> Assignmen
     return assignment
 
 
+def _next_period_due(assignment: Assignment) -> datetime.date | None:
+    """For a recurring assignment with a deadline: the due date of the period after the
+    one its deadline is for (an extension must stay before it, so that the deadline
+    always names its period). None otherwise."""
+    task = assignment.task
+    if not task.recurrence or assignment.deadline is None:
+        return None
+    period_due = recurrence.last_due(task.recurrence, task.recurrence_day, assignment.deadline)
+    return recurrence.following_due(task.recurrence, task.recurrence_day, period_due)
+
+
 @transaction.atomic
 def extension_request_create(
     *, user, assignment: Assignment, requested_deadline: datetime.date, reason: str
@@ -133,6 +189,10 @@ def extension_request_create(
         }
     elif requested_deadline < today:
         errors["requested_deadline"] = _("The new deadline cannot be in the past.")
+    elif (following := _next_period_due(assignment)) and requested_deadline >= following:
+        errors["requested_deadline"] = _(
+            "A period's deadline can move only before the next period's report is due (%(day)s)."
+        ) % {"day": date_text(following)}
     if not clean(reason or ""):
         errors["reason"] = _("Give a reason.")
     if errors:

@@ -11,6 +11,10 @@ become notifications after a conditional pending -> sent update of locked rows
 notify twice. E-mail rows are attached to the recipient's digest of the day (unique per
 recipient and day); rows found after that digest went out wait for the next day's, so
 nobody gets two digests a day.
+
+A recurring task's assignment is reminded like any other: its deadline is its current
+period's due date, and the steps are keyed on that date (``2020-09-15:overdue-0``), so
+each period gets its own series once its deadline rolls (:mod:`directives.recurrence`).
 """
 
 import datetime
@@ -27,7 +31,7 @@ from django.utils.translation import ngettext
 from accounts.models import Notification
 from core.formatting import date_text
 from criteria.selectors.submissions import periods_due, submission_gaps, waiting_assessments
-from directives import reminders
+from directives import recurrence, reminders
 from directives.models import (
     Channel,
     DeliveryState,
@@ -64,14 +68,24 @@ def policy_numbers(policy: ReminderPolicy) -> reminders.PolicyNumbers:
     )
 
 
+def _task_text(task, deadline: datetime.date) -> str:
+    """The task as a digest line names it: its text cut at 160 characters, after the
+    period the deadline is for if it recurs ("Kỳ quý III/2020: Báo cáo ...")."""
+    text = task.text if len(task.text) <= 160 else task.text[:157] + "…"
+    if not task.recurrence:
+        return text
+    due = recurrence.last_due(task.recurrence, task.recurrence_day, deadline)
+    label = recurrence.period_label(recurrence.period_of(task.recurrence, due))
+    return _("Period %(period)s: %(task)s") % {"period": label, "task": text}
+
+
 def _assignment_message(assignment, step: reminders.Step) -> str:
-    """One digest line for an assignment, in the current language."""
+    """One digest line for an assignment, in the current language (a recurring task's
+    names the period its deadline is for)."""
     values = {
         "agency": assignment.agency.short_name,
         "number": assignment.task.directive.number,
-        "task": assignment.task.text
-        if len(assignment.task.text) <= 160
-        else assignment.task.text[:157] + "…",
+        "task": _task_text(assignment.task, assignment.deadline),
         "day": date_text(assignment.deadline),
         "n": step.days,
     }
