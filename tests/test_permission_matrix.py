@@ -105,6 +105,14 @@ def _upload_pk():
     return [ReportUpload.objects.create(uploaded_by=owner, filename="x.xlsx", data=b"", status="ready").pk]
 
 
+def _seed_task_pk():
+    """Task 4 of notice 58/TB-UBND (the provincial office's, due 17/07/2020), no progress."""
+    from directives.models import Task
+
+    directive_pk = __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk()
+    return Task.objects.get(directive_id=directive_pk, position=4).pk
+
+
 REPORTERS_ONLY = {
     "coordinator": 200,
     "dai_tu_officer": 200,
@@ -310,7 +318,29 @@ MATRIX = [
     # 404 for others; a read-only role that tries to report gets 403.
     ("directive-list", None, "get", {"anonymous": 302, "*": 200}),
     ("directive-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
-    ("directive-new", None, "post", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("directive-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}),
+    # Drafts of a new directive (issue 12): coordinators only (others 403), each on their own
+    # draft (another coordinator's is 404, tests/directives/test_drafts.py). A POST of an
+    # empty form comes back with its errors (400); an action redirects back to the draft.
+    *[
+        (name, factory, method, {"anonymous": 302, "coordinator": status, "*": 403})
+        for name, factory, method, status in (
+            ("directive-draft", "draft_pk", "get", 200),
+            ("directive-draft-fields", "draft_pk", "post", 302),
+            ("directive-draft-task", "draft_task_args", "get", 200),
+            ("directive-draft-task", "draft_task_args", "post", 400),
+            ("directive-draft-task-add", "draft_pk", "get", 200),
+            ("directive-draft-task-add", "draft_pk", "post", 400),
+            ("directive-draft-task-split", "draft_task_args", "get", 200),
+            ("directive-draft-task-split", "draft_task_args", "post", 400),
+            ("directive-draft-task-merge", "draft_task_args", "post", 302),
+            ("directive-draft-task-delete", "draft_task_args", "post", 302),
+            ("directive-draft-bulk", "draft_pk", "post", 302),
+            ("directive-draft-confirm", "draft_pk", "post", 302),
+            ("directive-draft-delete", "draft_pk", "post", 302),
+        )
+        for factory in [getattr(__import__("tests.directives.matrix", fromlist=[factory]), factory)]
+    ],
     (
         "directive-detail",
         __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
@@ -429,6 +459,24 @@ MATRIX = [
         __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
         "get",
         {"anonymous": 401, "*": 200},
+    ),
+    # Editing a saved directive (issue 12): coordinators only (others 403); a POST with an
+    # empty form comes back with its errors (400). The history page is read by every role.
+    *[
+        (name, factory, method, {"anonymous": 302, "coordinator": 200 if method == "get" else 400, "*": 403})
+        for name, factory in (
+            ("directive-edit", __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk),
+            ("directive-task-edit", lambda: _seed_task_pk()),
+            ("directive-task-add", lambda: _seed_task_pk()),
+            ("directive-task-delete", lambda: _seed_task_pk()),
+        )
+        for method in ("get", "post")
+    ],
+    (
+        "directive-history",
+        __import__("tests.directives.matrix", fromlist=["directive_pk"]).directive_pk,
+        "get",
+        {"anonymous": 302, "*": 200},
     ),
     # Funding (issue 6). Factories and POST data in tests/funding/matrix.py. Everyone signed in
     # reads inside their scope (Phú Bình's officer: 404 for Đại Từ's unit, batch and project);

@@ -13,7 +13,7 @@ writes on assignments (progress, done, extensions) are in
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -35,7 +35,8 @@ from directives.models import (
     Recurrence,
     Task,
 )
-from directives.parsing import AgencyRef, parse_directive
+from directives.parsing import AgencyRef, ParsedTask, parse_directive
+from directives.recurrence import next_due
 
 TEXT_MAX = 20000
 BODY_MAX = 200000
@@ -80,17 +81,24 @@ class DirectiveInput:
     tasks: tuple[TaskInput, ...] = field(default=())
 
 
-def agency_refs() -> list[AgencyRef]:
-    """The agencies that take new work (active, not merged into another) as the
-    parser's :class:`AgencyRef`: a text entered today is assigned to today's agencies."""
-    return [
-        AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind)
-        for agency in Agency.objects.assignable().order_by("pk")
-    ]
+def assignable_agencies() -> dict[int, Agency]:
+    """The agencies that take new work (active, not merged into another), by id: a text
+    entered today is assigned to today's agencies."""
+    return {agency.pk: agency for agency in Agency.objects.assignable().order_by("pk")}
+
+
+def agency_refs(agencies: Mapping[int, Agency] | None = None) -> list[AgencyRef]:
+    """``agencies`` (default: :func:`assignable_agencies`) as the parser's
+    :class:`AgencyRef`."""
+    agencies = assignable_agencies() if agencies is None else agencies
+    return [AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind) for agency in agencies.values()]
 
 
 def split_roles(
-    agency_ids: Sequence[int], cooperating_ids: Sequence[int] = ()
+    agency_ids: Sequence[int],
+    cooperating_ids: Sequence[int] = (),
+    *,
+    agencies: Mapping[int, Agency] | None = None,
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Default roles of the agencies a section names: ``(lead_ids, cooperating_ids)``.
 
@@ -99,8 +107,12 @@ def split_roles(
     huyện" gives one lead assignment per district committee), except a steering committee
     (BCĐ) named together with the People's Committee of the same district, which
     cooperates: in notice 58/TB-UBND section 3 ("UBND, BCĐ ... các huyện, thành phố, thị
-    xã") each district's UBND leads and its BCĐ cooperates."""
-    agencies = list(Agency.objects.filter(pk__in=set(agency_ids) | set(cooperating_ids)))
+    xã") each district's UBND leads and its BCĐ cooperates. ``agencies`` (by id), when
+    given, saves the query: a proposal of 600 tasks reads the agencies once."""
+    wanted = set(agency_ids) | set(cooperating_ids)
+    if agencies is None:
+        agencies = {agency.pk: agency for agency in Agency.objects.filter(pk__in=wanted)}
+    agencies = [agencies[pk] for pk in wanted if pk in agencies]
     committee_scopes = {a.scope_id for a in agencies if a.kind == AgencyKind.DISTRICT_COMMITTEE}
     cooperating = {
         a.pk for a in agencies if a.kind == AgencyKind.STEERING_COMMITTEE and a.scope_id in committee_scopes
@@ -109,35 +121,52 @@ def split_roles(
     return lead, tuple(sorted(a.pk for a in agencies if a.pk in cooperating))
 
 
-def _warnings(invalid_dates: Sequence[str]) -> tuple[str, ...]:
-    return tuple(
-        _("Deadline: the date %(date)s does not exist; check it.") % {"date": date} for date in invalid_dates
-    )
+def _warnings(task: ParsedTask, issued_on: datetime.date | None) -> tuple[str, ...]:
+    """What the coordinator should check in a proposed task, in their language."""
+    warnings = [
+        _("Deadline: the date %(date)s does not exist; check it.") % {"date": date}
+        for date in task.invalid_dates
+    ]
+    if task.deadline_before_issue and issued_on:
+        warnings.append(
+            _("Deadline %(deadline)s is before the date of issue %(issued)s; check it.")
+            % {"deadline": date_text(task.deadline), "issued": date_text(issued_on)}
+        )
+    if task.unmatched_agencies:
+        warnings.append(
+            _("Named in the text but not found among the portal's agencies: %(names)s. Choose them by hand.")
+            % {"names": "; ".join(f"“{name}”" for name in task.unmatched_agencies)}
+        )
+    if not set(task.agency_ids) - set(task.cooperating_agency_ids):
+        warnings.append(_("No lead agency was found for this task: choose one."))
+    return tuple(warnings)
 
 
 def proposal_from_text(text: str) -> DirectiveInput:
     """The parser's proposal for ``text`` as a :class:`DirectiveInput` (number, date,
     kind, issuer, signer, summary, recipients, tasks with default roles), for the
     coordinator to correct. Missing values are empty; nothing is saved."""
-    refs = agency_refs()
+    assignable = assignable_agencies()
+    refs = agency_refs(assignable)
     parsed = parse_directive(text, refs)
     meta = parse_metadata(text, refs)
+    headings = {section.number: section.heading for section in parsed.sections}
     tasks = []
     for task in parsed.tasks:
-        lead, cooperating = split_roles(task.agency_ids, task.cooperating_agency_ids)
-        section = next((s for s in parsed.sections if s.number == task.section_number), None)
+        lead, cooperating = split_roles(task.agency_ids, task.cooperating_agency_ids, agencies=assignable)
         tasks.append(
             TaskInput(
                 text=task.text,
                 section_number=task.section_number or "",
-                section_heading=section.heading if section else "",
+                section_heading=headings.get(task.section_number, ""),
                 deadline=task.deadline,
                 deadline_phrase=task.deadline_phrase or "",
                 recurrence=task.recurrence or "",
+                recurrence_day=task.recurrence_day,
                 lead_ids=lead,
                 cooperating_ids=cooperating,
                 parent_index=task.parent_index,
-                warnings=_warnings(task.invalid_dates),
+                warnings=_warnings(task, parsed.issued_on),
             )
         )
     return DirectiveInput(
@@ -159,8 +188,9 @@ def clean_body(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip()
 
 
-def _validate(data: DirectiveInput) -> None:
-    """Raise a ValidationError naming every wrong field (tasks as "tasks-<n>")."""
+def directive_field_errors(data: DirectiveInput) -> dict[str, list[str]]:
+    """The errors of the directive's own fields (not its tasks, not the uniqueness of its
+    number), keyed by field; empty when they are right. Shared by creation and editing."""
     errors: dict[str, list[str]] = {}
     if not clean(data.number):
         errors["number"] = [_("Give the number and symbol, e.g. 58/TB-UBND.")]
@@ -174,53 +204,75 @@ def _validate(data: DirectiveInput) -> None:
         errors["title"] = [_("Give the summary (trích yếu).")]
     if len(data.body) > BODY_MAX:
         errors["body"] = [_("The text is longer than %(max)s characters.") % {"max": BODY_MAX}]
-    if not data.tasks:
-        errors["tasks"] = [_("Keep at least one task.")]
-    known = set(Agency.objects.assignable().values_list("pk", flat=True))
-    for index, task in enumerate(data.tasks):
-        label = _("Task %(n)s") % {"n": index + 1}
-        problems = []
-        if not clean(task.text):
-            problems.append(_("the text is empty"))
-        elif len(task.text) > TEXT_MAX:
-            problems.append(_("the text is longer than %(max)s characters") % {"max": TEXT_MAX})
-        if not task.lead_ids:
-            problems.append(_("choose at least one lead agency"))
-        if set(task.lead_ids) & set(task.cooperating_ids):
-            problems.append(_("an agency cannot both lead and cooperate"))
-        if not set(task.lead_ids) | set(task.cooperating_ids) <= known:
-            problems.append(_("an agency chosen is unknown or inactive"))
-        if task.deadline is not None and task.recurrence:
-            problems.append(_("a recurring task has no single deadline"))
-        if task.recurrence and task.recurrence not in Recurrence.values:
-            problems.append(_("unknown recurrence"))
-        if task.parent_index is not None and not 0 <= task.parent_index < index:
-            problems.append(_("its parent task must come before it"))
-        if problems:
-            errors[f"tasks-{index}"] = [f"{label}: {'; '.join(problems)}."]
-    if errors:
-        raise ValidationError(errors)
-    if (
-        data.issued_on
-        and Directive.objects.filter(number=clean(data.number), issued_on=data.issued_on).exists()
-    ):
+    return errors
+
+
+def task_problems(task: TaskInput, *, index: int, known: set[int]) -> list[str]:
+    """What is wrong with one task (the ``index``-th of its list; ``known``: the agency
+    ids it may be given to), as phrases to join; empty when it is right. Shared by
+    creation and editing (:mod:`directives.services.editing`)."""
+    problems = []
+    if not clean(task.text):
+        problems.append(_("the text is empty"))
+    elif len(task.text) > TEXT_MAX:
+        problems.append(_("the text is longer than %(max)s characters") % {"max": TEXT_MAX})
+    if not task.lead_ids:
+        problems.append(_("choose at least one lead agency"))
+    if set(task.lead_ids) & set(task.cooperating_ids):
+        problems.append(_("an agency cannot both lead and cooperate"))
+    if not set(task.lead_ids) | set(task.cooperating_ids) <= known:
+        problems.append(_("an agency chosen is unknown or inactive"))
+    if task.deadline is not None and task.recurrence:
+        problems.append(_("a recurring task has no single deadline"))
+    if task.recurrence and task.recurrence not in Recurrence.values:
+        problems.append(_("unknown recurrence"))
+    if task.recurrence_day is not None and not 1 <= task.recurrence_day <= 31:
+        problems.append(_("the due day of each period must be between 1 and 31"))
+    if task.parent_index is not None and not 0 <= task.parent_index < index:
+        problems.append(_("its parent task must come before it"))
+    return problems
+
+
+def check_number_free(*, number: str, issued_on: datetime.date | None, exclude_pk: int | None = None) -> None:
+    """Raise a ValidationError on "number" if another directive (not ``exclude_pk``) has
+    this number and date of issue."""
+    others = Directive.objects.filter(number=clean(number), issued_on=issued_on).exclude(pk=exclude_pk)
+    if issued_on and others.exists():
         raise ValidationError(
             {
                 "number": _("Directive %(number)s of %(day)s is already in the portal.")
                 % {
-                    "number": clean(data.number),
-                    "day": date_text(data.issued_on),
+                    "number": clean(number),
+                    "day": date_text(issued_on),
                 }
             }
         )
 
 
+def _validate(data: DirectiveInput) -> None:
+    """Raise a ValidationError naming every wrong field (tasks as "tasks-<n>")."""
+    errors = directive_field_errors(data)
+    if not data.tasks:
+        errors["tasks"] = [_("Keep at least one task.")]
+    known = set(Agency.objects.assignable().values_list("pk", flat=True))
+    for index, task in enumerate(data.tasks):
+        label = _("Task %(n)s") % {"n": index + 1}
+        problems = task_problems(task, index=index, known=known)
+        if problems:
+            errors[f"tasks-{index}"] = [f"{label}: {'; '.join(problems)}."]
+    if errors:
+        raise ValidationError(errors)
+    check_number_free(number=data.number, issued_on=data.issued_on)
+
+
 @transaction.atomic
 def directive_create(*, user, data: DirectiveInput) -> Directive:
     """Save a directive, its tasks and one assignment per task and agency (lead or
-    cooperating), each assignment's deadline the task's. Only a coordinator may (else
-    PermissionDenied); invalid input raises ValidationError keyed by field ("number",
-    "issued_on", "tasks-3"...); the same number and date twice is refused on "number"."""
+    cooperating), each assignment's deadline the task's (a recurring task's: its first
+    period's due date on or after the date of issue, :func:`directives.recurrence.next_due`).
+    Only a coordinator may (else PermissionDenied); invalid input raises ValidationError
+    keyed by field ("number", "issued_on", "tasks-3"...); the same number and date twice
+    is refused on "number"."""
     if user is not None:
         require_permission(user, "directives.add_directive")
     _validate(data)
@@ -253,6 +305,7 @@ def directive_create(*, user, data: DirectiveInput) -> Directive:
             deadline=item.deadline,
             deadline_phrase=clean(item.deadline_phrase)[:120],
             recurrence=item.recurrence,
+            recurrence_day=item.recurrence_day if item.recurrence else None,
             parent=saved[item.parent_index] if item.parent_index is not None else None,
             criterion_id=item.criterion_id,
         )
@@ -261,15 +314,20 @@ def directive_create(*, user, data: DirectiveInput) -> Directive:
         if item.unit_ids:
             task.units.set(item.unit_ids)
         saved.append(task)
+        # A recurring task's assignments are due on its first period's due date, rolled
+        # to the next period's by each period's report (directives.services.assignments).
+        deadline = (
+            next_due(item.recurrence, item.recurrence_day, data.issued_on)
+            if item.recurrence
+            else item.deadline
+        )
         for agency_id in item.lead_ids:
             assignments.append(
-                Assignment(task=task, agency_id=agency_id, role=AssignmentRole.LEAD, deadline=item.deadline)
+                Assignment(task=task, agency_id=agency_id, role=AssignmentRole.LEAD, deadline=deadline)
             )
         for agency_id in item.cooperating_ids:
             assignments.append(
-                Assignment(
-                    task=task, agency_id=agency_id, role=AssignmentRole.COOPERATING, deadline=item.deadline
-                )
+                Assignment(task=task, agency_id=agency_id, role=AssignmentRole.COOPERATING, deadline=deadline)
             )
     bulk_create_with_history(assignments, Assignment, default_user=user)
     return directive

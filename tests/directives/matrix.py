@@ -62,3 +62,29 @@ def report_pk() -> int:
     return ProgressReport.objects.create(
         assignment=assignment, text="Đã làm.", percent=10, attachment=_file("progress/matrix/bao-cao.pdf")
     ).pk
+
+
+def _draft():
+    """A draft of notice 58/TB-UBND by the persona "coordinator" (or, when the test's
+    persona is another, by a coordinator of its own)."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from directives.services.drafts import draft_create
+    from tests.conftest import make_user
+
+    from .test_pages import SEED
+
+    owner = User.objects.filter(username="coordinator").first() or make_user(
+        "draft_owner", Role.COORDINATOR, "vpdp-ntm-tinh"
+    )
+    return draft_create(user=owner, text=SEED.read_text(encoding="utf-8"))
+
+
+def draft_pk() -> int:
+    """A draft of the seed notice by the coordinator."""
+    return _draft().pk
+
+
+def draft_task_args() -> list[int]:
+    """Task 1 of a draft of the seed notice by the coordinator."""
+    return [_draft().pk, 1]

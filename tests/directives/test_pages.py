@@ -23,9 +23,10 @@ def test_the_list_shows_the_directive_and_its_counts(client, leader, seed_direct
     client.force_login(leader)
     page = client.get(reverse("directive-list")).content.decode()
     assert "58/TB-UBND" in page and "06/07/2020" in page
-    # 2 lead assignments overdue (the two dated tasks of section 2), the other 12 tasks standing.
-    assert 'data-testid="count-open_overdue">2<' in page
-    assert 'data-testid="count-open_within_term">' + str(3 * 17 + 1 + 8 * 9) + "<" in page
+    # 11 lead assignments overdue (the two dated tasks of section 2, and the nine district
+    # committees of the task due "đến cuối năm 2020"), the other 11 tasks standing.
+    assert 'data-testid="count-open_overdue">11<' in page
+    assert 'data-testid="count-open_within_term">' + str(3 * 17 + 1 + 7 * 9) + "<" in page
     assert reverse("directive-new") not in page  # a leader cannot create
 
 
@@ -36,8 +37,11 @@ def test_the_directive_page_lists_sections_tasks_and_coloured_agencies(
     response = client.get(reverse("directive-detail", args=[seed_directive.pk]))
     page = response.content.decode()
     assert page.count('data-testid="section"') == 3 and page.count('data-testid="task"') == 14
-    assert page.count('data-testid="task-deadline"') == 2 and "17/07/2020" in page and "15/07/2020" in page
-    assert page.count('data-bucket="open_overdue"') == 2
+    assert page.count('data-testid="task-deadline"') == 3 and "17/07/2020" in page and "15/07/2020" in page
+    assert "31/12/2020" in page  # "bảo đảm đến cuối năm 2020 đạt được tiêu chí"
+    # The office on its two dated tasks, and the nine UBND (lead) and nine BCĐ
+    # (cooperating) on the task due "đến cuối năm 2020".
+    assert page.count('data-bucket="open_overdue"') == 2 + 9 + 9
     # The officer opens only the Đại Từ assignments (UBND and BCĐ, 8 tasks each).
     own = Assignment.objects.filter(agency__code__in=["ubnd-huyen-dai-tu", "bcd-ntm-huyen-dai-tu"])
     links = [reverse("directive-assignment", args=[a.pk]) for a in own]
@@ -46,84 +50,69 @@ def test_the_directive_page_lists_sections_tasks_and_coloured_agencies(
     assert reverse("directive-assignment", args=[other.pk]) not in page
 
 
+def _draft_tasks(draft):
+    from directives.services.drafts import draft_input
+
+    draft.refresh_from_db()
+    return draft_input(draft.data).tasks
+
+
 def test_the_paste_correct_confirm_flow_creates_the_directive(client, coordinator):
+    from directives.models import DirectiveDraft
+
     client.force_login(coordinator)
     url = reverse("directive-new")
     assert client.get(url).status_code == 200
     text = SEED.read_text(encoding="utf-8")
-    response = client.post(url, {"step": "parse", "text": text})
-    assert response.status_code == 200
+    response = client.post(url, {"text": text})
+    assert response.status_code == 302
+    draft = DirectiveDraft.objects.get()
+    response = client.get(response["Location"])
     page = response.content.decode()
-    assert page.count('data-testid="proposed-task"') == 14
+    assert page.count('data-testid="draft-task"') == 14
     assert "trước ngày 17/7/2020" in page and 'value="58/TB-UBND"' in page and 'value="06/07/2020"' in page
-    form, formset = response.context["form"], response.context["formset"]
-    data = {"step": "confirm"}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if name == "issued_on":
-            value = value.strftime("%d/%m/%Y")
-        if name == "recipients":
-            data[name] = [str(pk) for pk in value]
-            continue
-        data[name] = value or ""
-    data.update({key: value for key, value in formset.management_form.initial.items()})
-    data = {**data, "tasks-TOTAL_FORMS": "14", "tasks-INITIAL_FORMS": "14"}
-    for index, task in enumerate(formset.forms):
-        for name in ("section_number", "section_heading", "text", "deadline_phrase", "recurrence"):
-            data[f"tasks-{index}-{name}"] = task.initial.get(name) or ""
-        deadline = task.initial.get("deadline")
-        data[f"tasks-{index}-deadline"] = deadline.strftime("%d/%m/%Y") if deadline else ""
-        data[f"tasks-{index}-parent_index"] = (
-            "" if task.initial.get("parent_index") is None else str(task.initial["parent_index"])
-        )
-        data[f"tasks-{index}-leads"] = [str(pk) for pk in task.initial["leads"]]
-        data[f"tasks-{index}-cooperating"] = [str(pk) for pk in task.initial["cooperating"]]
-        data[f"tasks-{index}-keep"] = "on"
-    # The coordinator corrects: drops the last task, moves the first deadline by hand.
-    data["tasks-13-keep"] = ""
-    data["tasks-3-deadline"] = "20/07/2020"
-    response = client.post(url, data)
+    # The coordinator corrects: drops the last task, moves the fourth task's deadline by hand.
+    client.post(reverse("directive-draft-task-delete", args=[draft.pk, 14]))
+    fourth = _draft_tasks(draft)[3]
+    client.post(
+        reverse("directive-draft-task", args=[draft.pk, 4]),
+        {"text": fourth.text, "deadline": "20/07/2020", "leads": [str(pk) for pk in fourth.lead_ids]},
+    )
+    response = client.post(reverse("directive-draft-confirm", args=[draft.pk]))
     assert response.status_code == 302, response.content.decode()[:3000]
     directive = Directive.objects.get(number="58/TB-UBND")
     assert directive.tasks.count() == 13
     assert directive.tasks.get(position=4).deadline == datetime.date(2020, 7, 20)
     sub = directive.tasks.get(position=11)
     assert sub.parent == directive.tasks.get(position=10)
+    assert not DirectiveDraft.objects.exists()
     # Confirming the same text again is refused on the number, nothing duplicated.
-    response = client.post(url, data)
+    again = client.post(url, {"text": text})
+    response = client.post(again["Location"] + "confirm/")
     assert response.status_code == 400 and Directive.objects.count() == 1
+    assert DirectiveDraft.objects.count() == 1
 
 
 def test_a_confirm_with_a_task_without_agency_says_which_task(client, coordinator):
+    from directives.models import DirectiveDraft
+
     client.force_login(coordinator)
-    data = {
-        "step": "confirm",
-        "number": "3/TB-UBND",
-        "kind": "conclusion_notice",
-        "issuer": "UBND tỉnh",
-        "issued_on": "01/11/2026",
-        "title": "Kết luận",
-        "tasks-TOTAL_FORMS": "1",
-        "tasks-INITIAL_FORMS": "1",
-        "tasks-0-keep": "on",
-        "tasks-0-text": "Rà soát.",
-        "tasks-0-deadline": "31/02/2026",
-    }
-    response = client.post(reverse("directive-new"), data)
+    client.post(reverse("directive-new"), {"text": SEED.read_text(encoding="utf-8")})
+    draft = DirectiveDraft.objects.get()
+    task = reverse("directive-draft-task", args=[draft.pk, 1])
+    response = client.post(task, {"text": "Rà soát.", "deadline": "31/02/2026"})
+    assert response.status_code == 400 and response.context["form"].errors["deadline"]
+    assert client.post(task, {"text": "Rà soát.", "deadline": ""}).status_code == 302
+    response = client.post(reverse("directive-draft-confirm", args=[draft.pk]))
     assert response.status_code == 400
-    assert response.context["formset"].forms[0].errors["deadline"]
-    data["tasks-0-deadline"] = ""
-    response = client.post(reverse("directive-new"), data)
-    assert response.status_code == 400
-    assert response.context["formset"].forms[0].non_field_errors()
+    errors = response.context["confirm_errors"]
+    assert [error["number"] for error in errors] == [1] and "Nhiệm vụ 1" in errors[0]["message"]
     assert not Directive.objects.exists()
 
 
 def test_a_text_without_tasks_is_sent_back(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(
-        reverse("directive-new"), {"step": "parse", "text": "Đề nghị các cơ quan thực hiện."}
-    )
+    response = client.post(reverse("directive-new"), {"text": "Thái Nguyên, ngày 02 tháng 11 năm 2026"})
     assert response.status_code == 400 and "paste" in response.context
 
 
@@ -172,7 +161,9 @@ def test_my_tasks_lists_the_agencys_tasks_only(client, department_officer, dai_t
     assert page.count('data-testid="my-task"') == 3
     client.force_login(dai_tu_officer)
     page = client.get(reverse("directive-my-tasks")).content.decode()
-    assert page.count('data-testid="my-task"') == 16  # UBND (lead) and BCĐ (cooperating) of Đại Từ
+    # UBND (lead) and BCĐ (cooperating) of Đại Từ on section 3, and the UBND cooperating on
+    # the first task of section 1 ("Phối hợp với UBND cấp huyện …").
+    assert page.count('data-testid="my-task"') == 17
 
 
 def test_the_overdue_board_counts_per_agency(client, coordinator, department_officer, seed_directive):
@@ -188,7 +179,8 @@ def test_the_overdue_board_counts_per_agency(client, coordinator, department_off
         2,
     )
     assert response.context["table"][0].agency.code == "vpdp-ntm-tinh"  # most overdue first
-    assert 'data-testid="overdue-count">2<' in page
+    # The office's two dated tasks and the nine district committees' task due 31/12/2020.
+    assert 'data-testid="overdue-count">11<' in page
     assert 'data-testid="days-overdue">2327<' in page  # 17/07/2020 -> 30/11/2026
 
 
@@ -254,6 +246,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "cooperating_agency_ids": [],
                 "parent_index": None,
                 "invalid_dates": [],
+                "recurrence_day": None,
+                "unmatched_agencies": [],
+                "agency_source": "heading",
+                "deadline_before_issue": False,
             },
             {
                 "section_number": "1",
@@ -266,6 +262,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "cooperating_agency_ids": [],
                 "parent_index": None,
                 "invalid_dates": [],
+                "recurrence_day": None,
+                "unmatched_agencies": [],
+                "agency_source": "heading",
+                "deadline_before_issue": False,
             },
             {
                 "section_number": "2",
@@ -278,6 +278,10 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "cooperating_agency_ids": [],
                 "parent_index": None,
                 "invalid_dates": [],
+                "recurrence_day": None,
+                "unmatched_agencies": [],
+                "agency_source": "heading",
+                "deadline_before_issue": False,
             },
         ],
     }
@@ -289,8 +293,13 @@ def test_the_parse_api_on_the_seed_notice(client, coordinator):
     data = client.post(reverse("directive-api-parse"), {"text": text}, content_type="application/json").json()
     assert [s["number"] for s in data["sections"]] == ["1", "2", "3"]
     assert len(data["tasks"]) == 14
-    assert [t["deadline"] for t in data["tasks"] if t["deadline"]] == ["2020-07-17", "2020-07-15"]
-    assert [t["section_number"] for t in data["tasks"] if t["deadline"]] == ["2", "2"]
+    assert [t["deadline"] for t in data["tasks"] if t["deadline"]] == [
+        "2020-07-17",
+        "2020-07-15",
+        "2020-12-31",
+    ]
+    assert [t["section_number"] for t in data["tasks"] if t["deadline"]] == ["2", "2", "3"]
+    assert [t["deadline_phrase"] for t in data["tasks"] if t["deadline"]][2] == "đến cuối năm 2020"
     assert data["sections"][1]["agency_ids"] == _ids("vpdp-ntm-tinh")
     assert len(data["sections"][0]["agency_ids"]) == 17 and len(data["sections"][2]["agency_ids"]) == 18
 
@@ -330,31 +339,42 @@ def test_the_directive_api_lists_assignments_with_their_status(client, api_clien
 
 
 def _proposal(client, body: str):
+    """The draft of a small notice with ``body``, and its page."""
+    from directives.models import DirectiveDraft
+
     text = (
         "Số: 9/TB-UBND\n\nThái Nguyên, ngày 02 tháng 11 năm 2026\n\nTHÔNG BÁO\n\nKết luận\n\n"
         f"{body}\n\nNơi nhận:\n- Lưu: VT.\n"
     )
-    response = client.post(reverse("directive-new"), {"step": "parse", "text": text})
-    assert response.status_code == 200
-    return response
+    response = client.post(reverse("directive-new"), {"text": text})
+    assert response.status_code == 302
+    return DirectiveDraft.objects.latest("pk"), client.get(response["Location"])
 
 
 def test_the_proposal_ticks_the_agencies_after_phoi_hop_voi_as_cooperating(client, coordinator):
     client.force_login(coordinator)
-    response = _proposal(
+    draft, _page = _proposal(
         client, "I. Sở Nông nghiệp và PTNT chủ trì, phối hợp với Sở Tài chính:\n\n- Xây dựng đề án."
     )
-    task = response.context["formset"].forms[0]
-    assert task.initial["section_number"] == "I"
-    assert task.initial["leads"] == _ids("so-nong-nghiep-ptnt")
-    assert task.initial["cooperating"] == _ids("so-tai-chinh")
+    task = _draft_tasks(draft)[0]
+    assert task.section_number == "I"
+    assert list(task.lead_ids) == _ids("so-nong-nghiep-ptnt")
+    assert list(task.cooperating_ids) == _ids("so-tai-chinh")
 
 
 def test_the_proposal_warns_of_an_impossible_deadline(client, coordinator):
     client.force_login(coordinator)
-    response = _proposal(client, "1. Sở Y tế:\n\n- Báo cáo trước ngày 31/02/2027.\n\n- Tổng kết.")
+    draft, response = _proposal(client, "1. Sở Y tế:\n\n- Báo cáo trước ngày 31/02/2027.\n\n- Tổng kết.")
     page = response.content.decode()
     assert page.count('data-testid="task-warning"') == 1 and "31/02/2027" in page
-    first, second = response.context["formset"].forms
-    assert first.initial["deadline"] is None and first.initial["warnings"]
-    assert not second.initial["warnings"]
+    first, second = _draft_tasks(draft)
+    assert first.deadline is None and first.warnings
+    assert not second.warnings
+    # The warning stays on the draft's page after any change.
+    client.post(reverse("directive-draft-task-delete", args=[draft.pk, 2]))
+    assert (
+        client.get(reverse("directive-draft", args=[draft.pk]))
+        .content.decode()
+        .count('data-testid="task-warning"')
+        == 1
+    )
