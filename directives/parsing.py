@@ -237,7 +237,8 @@ _ALL_DEPARTMENTS = re.compile(
 _VAGUE = re.compile(
     r"\b(?:cac|nhung) (?:so,? (?:ban,? )?nganh|co quan,?(?: don vi)?|don vi|nganh|to chuc|dia phuong|"
     r"so,? nganh,? dia phuong)(?:,? (?:dia phuong|don vi|co quan))*,? (?:co )?lien quan\b"
-    r"|\bcac so,? (?:ban,? )?nganh,? (?:duoc phan cong|phu trach)[a-z ]*"
+    r"|\bcac so,? (?:ban,? )?nganh,? (?:duoc phan cong|phu trach)[a-z ]*|\bcac so,? (?:ban,? )?nganh,? con lai\b"
+    r"|\bcac to chuc(?: trong he thong)? chinh tri,? xa hoi(?: tinh| cac cap)?\b|\bcac (?:hoi,? )?doan the(?: tinh| chinh tri xa hoi)?\b"
     r"|\bcac co quan,? don vi\b|\bcac (?:hoi,? )?doan the\b|\bcac dia phuong\b|\bcac don vi\b|\bcac co quan\b"
 )
 _PROVINCIAL_OFFICE = re.compile(r"\bvan phong dieu phoi\b(?:(?! tinh\b)[a-z ]){0,50} tinh\b")
@@ -686,7 +687,7 @@ _HALF = re.compile(r"\b(?P<half>6 thang (?:dau|cuoi)) nam(?: (?P<year>20\d{2}))?
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _RECURRENCES = (
     ("monthly", re.compile(r"\bhang thang\b|\bdinh ky (?:hang )?thang\b")),
-    ("quarterly", re.compile(r"\bhang quy\b|\bdinh ky (?:hang )?quy\b")),
+    ("quarterly", re.compile(r"\bhang quy\b|\bdinh ky (?:hang )?quy\b|\b(?:cua )?thang cuoi (?:moi )?quy\b")),
     (
         "semiannual",
         re.compile(
@@ -1044,6 +1045,9 @@ _CLOSING_PARAGRAPH = re.compile(
     r"|\bchiu trach nhiem thi hanh\b|\bco hieu luc(?: thi hanh)? (?:ke )?tu ngay\b"
 )
 _CLOSING_SENTENCE = re.compile(r"\./\.\s*$")
+# "(Ban hành kèm theo Quyết định số 914/QĐ-UBND …)": a plan attached to a decision
+# starts after it, with an outline of its own.
+_ATTACHMENT = re.compile(r"^\(?(?:ban hanh )?kem theo (?:quyet dinh|chi thi|cong van|thong bao|van ban)\b")
 
 
 @dataclass
@@ -1089,32 +1093,45 @@ def _add_task(
             name for name in own.unmatched if name not in default.unmatched
         ]
         used = source if default or own else ""
-    found = _deadline(text, context.year)
-    before = bool(found.deadline and context.issued_on and found.deadline < context.issued_on)
     context.tasks.append(
         ParsedTask(
             section_number=section,
             text=text,
-            deadline=found.deadline,
-            deadline_phrase=found.phrase,
-            recurrence=found.recurrence,
+            deadline=None,
+            deadline_phrase=None,
+            recurrence=None,
             agency_ids=tuple(sorted(lead | cooperating)),
             parent_index=parent,
             cooperating_agency_ids=tuple(sorted(cooperating)),
-            invalid_dates=found.invalid,
-            recurrence_day=found.recurrence_day,
             unmatched_agencies=tuple(unmatched),
             agency_source=used,
-            deadline_before_issue=before,
         )
     )
+    _set_text(context, len(context.tasks) - 1, text)
     return len(context.tasks) - 1
 
 
+def _set_text(context: _Context, index: int, text: str) -> None:
+    """Give task ``index`` the text ``text`` and the deadline read from it."""
+    found = _deadline(text, context.year)
+    context.tasks[index] = dataclasses.replace(
+        context.tasks[index],
+        text=text,
+        deadline=found.deadline,
+        deadline_phrase=found.phrase,
+        recurrence=found.recurrence,
+        recurrence_day=found.recurrence_day,
+        invalid_dates=found.invalid,
+        deadline_before_issue=bool(
+            found.deadline and context.issued_on and found.deadline < context.issued_on
+        ),
+    )
+
+
 def _continue_task(context: _Context, index: int, text: str) -> None:
-    """A paragraph that goes on with task ``index`` (it gives no work of its own)."""
-    previous = context.tasks[index]
-    context.tasks[index] = dataclasses.replace(previous, text=f"{previous.text} {text}")
+    """A paragraph that goes on with task ``index`` (it gives no work of its own): its
+    words, and a deadline they give, are the task's."""
+    _set_text(context, index, f"{context.tasks[index].text} {text}")
 
 
 def _is_heading_like(text: str) -> bool:
@@ -1394,16 +1411,26 @@ def parse_directive(text: str, agencies: Sequence[AgencyRef]) -> ParsedDirective
     if not isinstance(text, str):
         raise TypeError(f"parse_directive() needs the text as a str, not {type(text).__name__}")
     physical = _physical_lines(text)
-    cut = next((i for i, line in enumerate(physical) if _CLOSING.match(fold(line))), len(physical))
     number, issued_on = _header(physical)
-    lines = _logical_lines(physical[:cut])
     matcher = _Matcher(agencies)
     context = _Context(matcher, issued_on.year if issued_on else None, issued_on)
-    recipients, after_recipients = _recipients_block(lines, matcher)
-    start = max(after_recipients, _body_start(lines))
-    nodes = _outline(lines[start:])
-    has_sections = any(node.type in _HEADINGS for node in nodes)
-    if has_sections:
+    attached = next((i for i, line in enumerate(physical) if _ATTACHMENT.match(fold(line))), None)
+    parts = [physical] if attached is None else [physical[:attached], physical[attached + 1 :]]
+    recipients = _Roles()
+    for index, part in enumerate(parts):
+        cut = next((i for i, line in enumerate(part) if _CLOSING.match(fold(line))), len(part))
+        lines = _logical_lines(part[:cut])
+        start = 0
+        if index == 0:
+            recipients, after_recipients = _recipients_block(lines, matcher)
+            start = max(after_recipients, _body_start(lines))
+        _walk_document(context, _outline(lines[start:]), recipients)
+    return ParsedDirective(number, issued_on, tuple(context.sections), tuple(context.tasks))
+
+
+def _walk_document(context: _Context, nodes: list[_Node], recipients: _Roles) -> None:
+    """The tasks of a document's outline (or of a plan attached to a decision)."""
+    if any(node.type in _HEADINGS for node in nodes):
         # The preamble holds no tasks but paragraphs that assign work.
         first = next(i for i, node in enumerate(nodes) if node.type in _HEADINGS)
         preamble = [
@@ -1415,7 +1442,6 @@ def parse_directive(text: str, agencies: Sequence[AgencyRef]) -> ParsedDirective
         _walk(context, nodes[first:], None, recipients, "recipients", True, None, top=True)
     else:
         _walk(context, nodes, None, recipients, "recipients", True, None, top=True)
-    return ParsedDirective(number, issued_on, tuple(context.sections), tuple(context.tasks))
 
 
 def _jsonable(value):

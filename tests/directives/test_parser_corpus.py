@@ -33,6 +33,19 @@ FLOORS = {
     "lead": {"precision": 0.99, "recall": 0.97},
     "cooperating": {"precision": 0.99, "recall": 0.97},
 }
+# The held-out set (bench/corpus/directives-holdout: 10 documents of 10 other provinces,
+# written without reading the parser). Its first score was task recall 0.857, deadline
+# recall 0.850, lead precision 0.818 (a decision with an attached plan read as nothing);
+# after the general fixes it found, the figures below. Its lead precision stays under 1:
+# a heading addressed to "các sở, ban, ngành" gives every department as lead (as in
+# notice 58/TB-UBND), where its author left the choice to the coordinator.
+HOLDOUT = DEFAULT.parent / "directives-holdout"
+HOLDOUT_FLOORS = {
+    "task": {"precision": 0.98, "recall": 1.0},
+    "deadline": {"precision": 1.0, "recall": 1.0},
+    "lead": {"precision": 0.88, "recall": 1.0},
+    "cooperating": {"precision": 1.0, "recall": 1.0},
+}
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +75,23 @@ def test_corpus_is_varied(corpus):
     assert sum(len(doc.expected["tasks"]) for doc in corpus) >= 100
 
 
-def test_every_text_has_its_json():
-    texts = {path.stem for path in DEFAULT.glob("*.txt")}
-    jsons = {path.stem for path in DEFAULT.glob("*.json")}
-    assert texts == jsons
+@pytest.mark.parametrize("field", sorted(HOLDOUT_FLOORS))
+def test_held_out_figures_not_below_floor(field):
+    figures = score_corpus(HOLDOUT)
+    for measure, floor in HOLDOUT_FLOORS[field].items():
+        assert figures[field][measure] >= floor, (field, measure, figures[field])
 
 
-@pytest.mark.parametrize("path", sorted(DEFAULT.glob("*.json")), ids=lambda path: path.stem)
+@pytest.mark.parametrize("folder", [DEFAULT, HOLDOUT], ids=["corpus", "holdout"])
+def test_every_text_has_its_json(folder):
+    texts = {path.stem for path in folder.glob("*.txt")}
+    jsons = {path.stem for path in folder.glob("*.json")}
+    assert texts == jsons and len(texts) >= 10
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*DEFAULT.glob("*.json"), *HOLDOUT.glob("*.json")]), ids=lambda path: path.stem
+)
 def test_expected_json_is_well_formed(path):
     expected = json.loads(path.read_text(encoding="utf-8"))
     assert set(REQUIRED_KEYS) <= set(expected)
