@@ -45,7 +45,9 @@ class Directive(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    # The recipients (a many-to-many relation) changed by an edit are written in the
+    # change reason ("edit|+12,15|-7", :mod:`directives.selectors.editing`): no limit.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("directive")

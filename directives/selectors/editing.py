@@ -34,9 +34,9 @@ from directives.models import (
 
 # The change reason of every history row the editing services write; a directive's row
 # whose recipients changed carries them after it: "edit|+12,15|-7" (agency ids added,
-# removed; recipients are a many-to-many relation, which the history does not track).
+# removed; recipients are a many-to-many relation, which the history does not track, so
+# a directive's change reason is a text field without limit).
 EDIT_REASON = "edit"
-_REASON_MAX = 100
 
 
 def directive_version(directive_id: int) -> str:
@@ -114,25 +114,20 @@ def subtree_ids(task: Task) -> list[int]:
 
 def recipients_reason(old: set[int], new: set[int]) -> str:
     """The change reason of a directive's history row whose recipients went from
-    ``old`` to ``new`` (agency ids): "edit|+12,15|-7", shortened to fit (then it ends
-    with "…")."""
-    reason = (
-        f"{EDIT_REASON}|+{','.join(map(str, sorted(new - old)))}|-{','.join(map(str, sorted(old - new)))}"
-    )
-    return reason if len(reason) <= _REASON_MAX else reason[: _REASON_MAX - 1] + "…"
+    ``old`` to ``new`` (agency ids): "edit|+12,15|-7"."""
+    return f"{EDIT_REASON}|+{','.join(map(str, sorted(new - old)))}|-{','.join(map(str, sorted(old - new)))}"
 
 
-def _recipient_ids(reason: str | None) -> tuple[list[int], list[int], bool]:
-    """(added, removed, shortened) read back from :func:`recipients_reason`."""
+def _recipient_ids(reason: str | None) -> tuple[list[int], list[int]]:
+    """(added, removed) read back from :func:`recipients_reason`."""
     if not reason or not reason.startswith(EDIT_REASON + "|"):
-        return [], [], False
-    shortened = reason.endswith("…")
-    parts = reason.rstrip("…").split("|")[1:]
+        return [], []
+    parts = reason.split("|")[1:]
     lists = {"+": [], "-": []}
     for part in parts:
         if part[:1] in lists:
             lists[part[:1]] = [int(pk) for pk in part[1:].split(",") if pk.isdigit()]
-    return lists["+"], lists["-"], shortened
+    return lists["+"], lists["-"]
 
 
 @dataclass
@@ -196,7 +191,7 @@ def directive_history(*, directive: Directive) -> list[HistoryEntry]:
     )
     agency_ids = {row.agency_id for row in assignment_rows}
     for row in directive_rows:
-        added, removed, _shortened = _recipient_ids(row.history_change_reason)
+        added, removed = _recipient_ids(row.history_change_reason)
         agency_ids.update(added, removed)
     agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "short_name"))
     criterion_ids = {row.criterion_id for row in task_rows if row.criterion_id}
@@ -295,10 +290,9 @@ def directive_history(*, directive: Directive) -> list[HistoryEntry]:
 
 
 def _recipient_changes(row, agencies: dict[int, str]) -> list[HistoryChange]:
-    added, removed, shortened = _recipient_ids(row.history_change_reason)
+    added, removed = _recipient_ids(row.history_change_reason)
     if not added and not removed:
         return []
-    more = " …" if shortened else ""
 
     def names(ids):
         return "; ".join(agencies.get(pk, f"#{pk}") for pk in ids) or "—"
@@ -306,7 +300,7 @@ def _recipient_changes(row, agencies: dict[int, str]) -> list[HistoryChange]:
     return [
         HistoryChange(
             capfirst(str(Directive._meta.get_field("recipients").verbose_name)),
-            _("removed: %(names)s") % {"names": names(removed)} + more,
-            _("added: %(names)s") % {"names": names(added)} + more,
+            _("removed: %(names)s") % {"names": names(removed)},
+            _("added: %(names)s") % {"names": names(added)},
         )
     ]

@@ -118,6 +118,31 @@ def test_coordinator_corrects_the_number_and_the_history_names_who_old_and_new(
     assert "thêm: " + agency("so-xay-dung").short_name in history
 
 
+def test_every_recipient_of_a_large_change_is_in_the_history(coordinator, seed_directive):
+    from accounts.models import Agency
+
+    # All the communes' committees added at once (after the 2025 reform a notice goes to
+    # every commune): none of them may be lost from the history.
+    old = set(seed_directive.recipients.values_list("pk", flat=True))
+    many = list(Agency.objects.assignable().exclude(pk__in=old).order_by("pk"))
+    assert len(many) > 20
+    data = DirectiveInput(
+        number=seed_directive.number,
+        kind=seed_directive.kind,
+        issuer=seed_directive.issuer,
+        issued_on=seed_directive.issued_on,
+        title=seed_directive.title,
+        signer=seed_directive.signer,
+        recipient_ids=tuple(old | {agency.pk for agency in many}),
+    )
+    directive_update(
+        user=coordinator, directive=seed_directive, data=data, version=directive_version(seed_directive.pk)
+    )
+    change = next(entry for entry in directive_history(directive=seed_directive) if entry.changes)
+    added = change.changes[-1].new
+    assert all(agency.short_name in added for agency in many)
+
+
 def test_a_number_already_in_the_portal_that_day_is_a_field_error_in_vietnamese(
     client, coordinator, seed_directive
 ):
