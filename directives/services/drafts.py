@@ -208,7 +208,8 @@ def draft_create(*, user, text: str) -> DirectiveDraft:
         raise ValidationError(
             {
                 "text": _(
-                    "No task was found: tasks are the “- ” lines of the numbered sections. Check the text."
+                    "No task was found in the text. Check that it holds the part that gives work: numbered"
+                    " items, a) b) c) items, bullets, or paragraphs such as “Giao Sở …”, “Yêu cầu …”, “Đề nghị …”."
                 )
             }
         )
