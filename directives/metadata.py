@@ -159,6 +159,8 @@ def parse_metadata(text: str, agencies: Sequence[AgencyRef]) -> DocumentMeta:
             title = _paragraph(lines, index + 1)
         elif kind is None and not title and _SUBJECT.match(folded):
             kind, title = "official_letter", _paragraph(lines, index)
+        elif kind is None and _KINH_GUI.match(folded):
+            kind = "official_letter"  # a công văn without "V/v": "Kính gửi" tells
         if kind is not None and title and symbol and place:
             break
     # fold() turned "TB-UBND" into "tb ubnd". The issuing body is the first known word:
@@ -182,6 +184,31 @@ def _paragraph(lines: list[str], start: int) -> str:
     return " ".join(words)
 
 
+_AS_ABOVE = re.compile(r"^nhu tren\b")
+_AS_ARTICLE = re.compile(r"^nhu dieu (\d{1,3})\b")
+_KINH_GUI = re.compile(r"^kinh gui\b")
+
+
+def _as_above(line: str, body: list[str]) -> str:
+    """A recipient line with "Như trên" (the "Kính gửi" list) or "Như Điều 3" (the
+    article that says who carries the decision out) replaced by what it points at."""
+    folded = fold(line)
+    if _AS_ABOVE.match(folded):
+        start = next((i for i, text in enumerate(body) if _KINH_GUI.match(fold(text))), None)
+        if start is None:
+            return line
+        block = [body[start].partition(":")[2]]
+        for text in body[start + 1 :]:
+            if not text.startswith(("-", "+", "•")):
+                break
+            block.append(text)
+        return "; ".join(block)
+    if match := _AS_ARTICLE.match(folded):
+        article = re.compile(rf"^dieu {match[1]}\b")
+        return next((text for text in body if article.match(fold(text))), line)
+    return line
+
+
 def _closing(lines: list[str], agencies: Sequence[AgencyRef]) -> tuple[tuple[int, ...], str]:
     """Recipients under "Nơi nhận:" and the signer (the last line of the signature)."""
     start = next((i for i, line in enumerate(lines) if _RECIPIENTS.match(fold(line))), None)
@@ -192,7 +219,8 @@ def _closing(lines: list[str], agencies: Sequence[AgencyRef]) -> tuple[tuple[int
     for index in range(start + 1, len(lines)):
         line = lines[index]
         if line.startswith(("-", "+", "•")):
-            ids.update(agencies_named(line.lstrip("-+• "), agencies))
+            named = line.lstrip("-+• ")
+            ids.update(agencies_named(_as_above(named, lines[:start]), agencies))
             last = index
         elif line and index > last + 1:
             break

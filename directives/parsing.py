@@ -256,7 +256,9 @@ _BODY_KINDS = {
 }
 _DISTRICT_LEVEL = re.compile(r"\b(?:huyen|thanh pho|thi xa)\b")
 # "các Sở: Tài chính, Xây dựng" and "các Sở Tài chính, Xây dựng và Công Thương".
-_SO_LIST = re.compile(r"\bcac so:? ((?:[^;:.()](?! chu tri| phoi hop))+)")
+_SO_LIST = re.compile(
+    r"\bcac so(?P<group>,? (?:ban,? )?nganh:)?:? (?P<items>(?:[^;:.()](?! chu tri| phoi hop))+)"
+)
 _ORGANISATION = re.compile(
     r"^(?:so|ban(?! hanh| chi dao xa)|hoi(?! nghi| dong)|uy ban|cuc|chi cuc|kho bac|ngan hang|lien minh|tinh doan|"
     r"trung tam|dai (?:phat thanh|truyen hinh|pt)|bao(?! cao| dam| ve| hiem)|cong an|bo chi huy|van phong|lien doan|"
@@ -369,8 +371,8 @@ class _Matcher:
     def _so_list(self, match: re.Match, add, words) -> None:
         """ "các Sở: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch": each item as
         "sở <item>", the longest run of items that names a department first."""
-        parts = [(part.start(), part[0]) for part in re.finditer(r"[^,;]+", match[1])]
-        offset, index = match.start(1), 0
+        parts = [(part.start(), part[0]) for part in re.finditer(r"[^,;]+", match["items"])]
+        offset, index, named = match.start("items"), 0, False
         while index < len(parts):
             for stop in range(min(len(parts), index + 4), index, -1):
                 name = " ".join(text.strip() for _, text in parts[index:stop])
@@ -379,7 +381,7 @@ class _Matcher:
                     start = offset + parts[index][0] + len(parts[index][1]) - len(parts[index][1].lstrip())
                     end = offset + parts[stop - 1][0] + len(parts[stop - 1][1].rstrip())
                     add(start, end, ids)
-                    index = stop
+                    index, named = stop, True
                     break
             else:
                 position, text = parts[index]
@@ -388,7 +390,11 @@ class _Matcher:
                     if name and (ids := self.keys.get(f"so {name}")) is not None:
                         lead = len(piece[0]) - len(piece[0].lstrip())
                         add(offset + position + piece.start() + lead, offset + position + piece.end(), ids)
+                        named = True
                 index += 1
+        if named and match["group"]:
+            # "các Sở, ngành: X, Y" names X and Y, not every department.
+            add(match.start(), match.start("items"), ())
 
     def _named_list(self, text: str, at: int, prefixes: list[str]) -> tuple[tuple[int, ...], int] | None:
         """ "…các huyện: Đại Từ, Phú Bình và Võ Nhai": the agencies "<prefix> <name>"
@@ -750,15 +756,18 @@ class _Deadline:
     invalid: tuple[str, ...] = ()
 
 
-def _recurrence(folded: str) -> tuple[str, int | None] | None:
-    """``(recurrence, due day)`` of a reporting duty that recurs ("báo cáo hằng tháng
-    trước ngày 20": monthly, 20), or None. A recurring word counts only with "định kỳ",
-    "báo cáo", "tổng hợp" or "cập nhật" in the same text ("kế hoạch hằng năm" does not)."""
+def _recurrence(folded: str) -> tuple[str, int | None, int, int] | None:
+    """``(recurrence, due day, start, end)`` of a duty that recurs ("báo cáo hằng tháng
+    trước ngày 20": monthly, 20; "phân bổ vốn hằng năm": yearly; "báo cáo 6 tháng, năm":
+    semiannual), with the span of ``folded`` the words stand in, or None."""
     for recurrence, pattern in _RECURRENCES:
         if match := pattern.search(folded):
-            window = folded[max(0, match.start() - 60) : match.end() + 60]
-            day = _RECURRENCE_DAY.search(window)
-            return recurrence, int(day[1]) if day and 1 <= int(day[1]) <= 31 else None
+            offset = max(0, match.start() - 60)
+            day = _RECURRENCE_DAY.search(folded[offset : match.end() + 60])
+            if day and 1 <= int(day[1]) <= 31:
+                start, end = min(match.start(), offset + day.start()), max(match.end(), offset + day.end())
+                return recurrence, int(day[1]), start, end
+            return recurrence, None, match.start(), match.end()
     return None
 
 
@@ -779,7 +788,9 @@ def _deadline(text: str, default_year: int | None) -> _Deadline:
     folded, positions = _folded_with_map(text)
     recurring = _recurrence(folded)
     if recurring:
-        return _Deadline(recurrence=recurring[0], recurrence_day=recurring[1])
+        recurrence, day, start, end = recurring
+        words = text[positions[start] : positions[end]].strip(" ,;.")
+        return _Deadline(phrase=words, recurrence=recurrence, recurrence_day=day)
 
     def phrase(match: re.Match) -> str:
         return text[positions[match.start()] : positions[match.end()]].strip()
@@ -1199,8 +1210,12 @@ def _walk(
             if not node.children:
                 heading, rest = _heading_and_rest(node.text)
             roles = _heading_roles(heading, context.matcher)
+            # "1. Đánh giá kết quả" heads findings; "1. Đánh giá, phân hạng 30 sản phẩm OCOP
+            # trong quý III/2020." is a task.
             eligible = tasks_here and not (
-                _NO_TASKS.match(fold(heading)) and not _TASK_WORDS.search(fold(heading))
+                _NO_TASKS.match(fold(heading))
+                and not _TASK_WORDS.search(fold(heading))
+                and (_is_heading_like(heading) or node.children)
             )
             if not tasks_here and _TASK_WORDS.match(fold(heading)) and _is_heading_like(heading):
                 eligible = True
@@ -1226,6 +1241,8 @@ def _walk(
                 )
             ):
                 text = rest or heading
+                if rest and not roles:  # "Sở Nông nghiệp và PTNT: rà soát …" naming nobody known
+                    text = node.text
                 task_default = child_default if rest else default
                 whole = _roles(node.text, context.matcher) if rest else None
                 if whole is not None and whole.named() and whole.lead != roles.lead:

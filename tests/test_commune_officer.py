@@ -404,6 +404,23 @@ def test_a_merged_department_is_not_offered_for_new_assignments(merged_departmen
     assert Agency.objects.get(code="so-giao-thong-van-tai").pk not in parsed
 
 
+def test_a_text_naming_a_department_before_the_merger_goes_to_its_successor(merged_departments):
+    from directives.services.directives import proposal_from_text
+
+    text = (
+        "Số: 9/TB-UBND\n\nThái Nguyên, ngày 02 tháng 11 năm 2026\n\nTHÔNG BÁO\nKết luận\n\n"
+        "1. Sở Giao thông vận tải: rà soát đường giao thông nội đồng.\n"
+        "2. Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Sở Nông nghiệp và PTNT cân đối vốn.\n"
+    )
+    transport, plan = proposal_from_text(text).tasks
+    by_code = {code: pk for pk, code in Agency.objects.values_list("pk", "code")}
+    # The name stays as written; the work goes to the department in force.
+    assert transport.section_heading == "Sở Giao thông vận tải:"
+    assert transport.lead_ids == (by_code["so-xay-dung"],)
+    assert plan.lead_ids == (by_code["so-tai-chinh"],)
+    assert plan.cooperating_ids == (by_code["so-nong-nghiep-moi-truong"],)
+
+
 def test_the_old_assignments_of_a_merged_department_stay_readable(
     merged_departments, client, department_officer
 ):

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Agency, AgencyKind
+from accounts.models import Agency, AgencyKind, AgencySuccession
 from accounts.roles import require_permission
 from core.formatting import date_text
 from core.text import clean, nfc
@@ -89,9 +89,23 @@ def assignable_agencies() -> dict[int, Agency]:
 
 def agency_refs(agencies: Mapping[int, Agency] | None = None) -> list[AgencyRef]:
     """``agencies`` (default: :func:`assignable_agencies`) as the parser's
-    :class:`AgencyRef`."""
+    :class:`AgencyRef`, and the names of the agencies merged into them (2025: "Sở Giao
+    thông vận tải" is Sở Xây dựng's, "Sở Kế hoạch và Đầu tư" Sở Tài chính's), so that a
+    text naming a department as it was called before the reform is given to the one in
+    force (:class:`~accounts.models.AgencySuccession`, followed to its end)."""
     agencies = assignable_agencies() if agencies is None else agencies
-    return [AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind) for agency in agencies.values()]
+    refs = [AgencyRef(agency.pk, agency.name, agency.short_name, agency.kind) for agency in agencies.values()]
+    successor_of = dict(AgencySuccession.objects.values_list("predecessor_id", "successor_id"))
+    for predecessor in Agency.objects.filter(pk__in=successor_of).order_by("pk"):
+        successor, seen = successor_of[predecessor.pk], {predecessor.pk}
+        while successor in successor_of and successor not in seen:  # merged again
+            seen.add(successor)
+            successor = successor_of[successor]
+        if successor in agencies:
+            refs.append(
+                AgencyRef(successor, predecessor.name, predecessor.short_name, agencies[successor].kind)
+            )
+    return refs
 
 
 def split_roles(

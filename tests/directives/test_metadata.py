@@ -81,7 +81,8 @@ def test_an_official_letter_with_sections_for_several_kinds_of_agency():
     assert meta.title == "V/v báo cáo kết quả thực hiện Chương trình 6 tháng đầu năm 2021"
     assert meta.issuer == "Văn phòng Điều phối nông thôn mới tỉnh Thái Nguyên"
     assert meta.signer == "Nguyễn Văn A"
-    assert meta.recipient_ids == (_id("Sở Tài chính"),)
+    # "Như trên" is the "Kính gửi" list: the district committees.
+    assert set(meta.recipient_ids) == {_id("Sở Tài chính")} | DISTRICT_COMMITTEES
     parsed = parse_directive(LETTER, AGENCIES)
     assert parsed.number == "215/VPĐP-KH"
     assert set(parsed.sections[0].agency_ids) == DISTRICT_COMMITTEES | {

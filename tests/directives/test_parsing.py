@@ -224,16 +224,17 @@ def test_deadline_spellings(bullet, expected, phrase):
 
 
 @pytest.mark.parametrize(
-    ("bullet", "recurrence"),
+    ("bullet", "recurrence", "words"),
     [
-        ("Báo cáo kết quả hằng tháng về Văn phòng Điều phối.", "monthly"),
-        ("Báo cáo kết quả hàng tháng về Văn phòng Điều phối.", "monthly"),
-        ("Báo cáo kết quả hằng quý về Văn phòng Điều phối.", "quarterly"),
+        ("Báo cáo kết quả hằng tháng về Văn phòng Điều phối.", "monthly", "hằng tháng"),
+        ("Báo cáo kết quả hàng tháng về Văn phòng Điều phối.", "monthly", "hàng tháng"),
+        ("Báo cáo kết quả hằng quý về Văn phòng Điều phối.", "quarterly", "hằng quý"),
+        ("Báo cáo trước ngày 20 hằng tháng.", "monthly", "trước ngày 20 hằng tháng"),
     ],
 )
-def test_recurring_tasks_have_no_deadline(bullet, recurrence):
+def test_recurring_tasks_have_no_deadline_but_the_words_they_came_from(bullet, recurrence, words):
     task = _only_task(bullet)
-    assert (task.recurrence, task.deadline, task.deadline_phrase) == (recurrence, None, None)
+    assert (task.recurrence, task.deadline, task.deadline_phrase) == (recurrence, None, words)
 
 
 def test_date_without_year_needs_the_issue_date():

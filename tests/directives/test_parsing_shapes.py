@@ -359,3 +359,28 @@ def test_relevant_departments_are_shown_not_expanded():
     task = _parse("1. Sở Y tế chủ trì, phối hợp với các Sở, ngành liên quan kiểm tra tiêu chí 15.").tasks[0]
     assert task.agency_ids == (SO_YT,)
     assert task.unmatched_agencies == ("các Sở, ngành liên quan",)
+
+
+# --- Recipients (nơi nhận) ---------------------------------------------------------------
+
+
+def test_recipients_listed_after_cac_so_nganh_are_those_only():
+    text = f"{HEADER}1. Sở Y tế: kiểm tra.\n\nNơi nhận:\n- Các Sở, ngành: NN&PTNT, Tài chính, Xây dựng;\n- Lưu: VT.\n"
+    assert set(parse_metadata(text, AGENCIES).recipient_ids) == {SO_NN, SO_TC, SO_XD}
+
+
+def test_nhu_tren_and_nhu_dieu_3_point_at_the_agencies_named_above():
+    letter = (
+        "UBND TỈNH THÁI NGUYÊN\nSố: 77/UBND-KT\n\nThái Nguyên, ngày 06 tháng 4 năm 2020\n\n"
+        "Kính gửi:\n- Sở Tài chính;\n- Sở Xây dựng.\n\nGiao Sở Tài chính rà soát vốn.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+    )
+    meta = parse_metadata(letter, AGENCIES)
+    # A công văn without "V/v" is still one: "Kính gửi" tells.
+    assert (meta.kind, set(meta.recipient_ids)) == ("official_letter", {SO_TC, SO_XD})
+    decision = (
+        f"{HEADER.replace('THÔNG BÁO', 'QUYẾT ĐỊNH')}Điều 1. Phê duyệt kế hoạch.\n"
+        "Điều 2. Giao Sở Y tế hướng dẫn.\nĐiều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Y tế chịu trách"
+        " nhiệm thi hành Quyết định này./.\n\nNơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n"
+    )
+    assert SO_YT in parse_metadata(decision, AGENCIES).recipient_ids
