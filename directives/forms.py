@@ -86,13 +86,13 @@ class AgencyChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CriterionChoiceField(forms.ModelChoiceField):
-    """An optional criterion the task serves ("1980-2016 · 2. Giao thông")."""
+    """An optional criterion the task serves ("1980/QĐ-TTg · 2. Giao thông"): the set by its decision."""
 
     def __init__(self, **kwargs):
         super().__init__(criteria_choices(), empty_label="—", **kwargs)
 
     def label_from_instance(self, obj):
-        return f"{obj.criteria_set.code} · {obj}"
+        return f"{obj.criteria_set.decision} · {obj}"
 
 
 # Drafts of a new directive (directives/views/drafts.py). The agencies come as choices

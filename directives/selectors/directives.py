@@ -35,7 +35,10 @@ class BucketCounts:
 def directive_list(*, today: datetime.date) -> list[tuple[Directive, BucketCounts]]:
     """Every directive, newest first, with the bucket counts of its lead assignments
     (two queries whatever the number of directives)."""
-    directives = list(Directive.objects.annotate(task_count=Count("tasks", distinct=True)))
+    # Meta.ordering is not applied to a query that groups: say it.
+    directives = list(
+        Directive.objects.annotate(task_count=Count("tasks", distinct=True)).order_by("-issued_on", "-pk")
+    )
     counts: dict[int, BucketCounts] = defaultdict(BucketCounts)
     rows = (
         Assignment.objects.filter(role=AssignmentRole.LEAD)

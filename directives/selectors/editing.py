@@ -197,7 +197,7 @@ def directive_history(*, directive: Directive) -> list[HistoryEntry]:
     criterion_ids = {row.criterion_id for row in task_rows if row.criterion_id}
     criteria = (
         {
-            criterion.pk: f"{criterion.criteria_set.code} · {criterion}"
+            criterion.pk: f"{criterion.criteria_set.decision} · {criterion}"
             for criterion in criteria_choices().filter(pk__in=criterion_ids)
         }
         if criterion_ids

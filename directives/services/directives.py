@@ -151,8 +151,6 @@ def _warnings(task: ParsedTask, issued_on: datetime.date | None) -> tuple[str, .
             _("Named in the text but not found among the portal's agencies: %(names)s. Choose them by hand.")
             % {"names": "; ".join(f"“{name}”" for name in task.unmatched_agencies)}
         )
-    if not set(task.agency_ids) - set(task.cooperating_agency_ids):
-        warnings.append(_("No lead agency was found for this task: choose one."))
     return tuple(warnings)
 
 

@@ -171,6 +171,20 @@ def _own(user, draft: DirectiveDraft) -> None:
         raise OutOfScope
 
 
+def _check_revision(locked: DirectiveDraft, revision: int | None) -> None:
+    """Raise ValidationError on "revision" if the draft is no longer at ``revision``
+    (None: any): the page the write came from is out of date."""
+    if revision is not None and revision != int(locked.data.get("revision") or 0):
+        raise ValidationError(
+            {
+                "revision": _(
+                    "This draft was changed in another window meanwhile; nothing was saved. "
+                    "Check the page as it is now and do it again."
+                )
+            }
+        )
+
+
 def _edit(
     *, user, draft: DirectiveDraft, revision: int | None, change: Callable[[DirectiveInput], DirectiveInput]
 ) -> DirectiveDraft:
@@ -179,16 +193,8 @@ def _edit(
     _own(user, draft)
     with transaction.atomic():
         locked = DirectiveDraft.objects.select_for_update().get(pk=draft.pk)
+        _check_revision(locked, revision)
         current = int(locked.data.get("revision") or 0)
-        if revision is not None and revision != current:
-            raise ValidationError(
-                {
-                    "revision": _(
-                        "This draft was changed in another window meanwhile; nothing was saved. "
-                        "Check the page as it is now and do it again."
-                    )
-                }
-            )
         data = change(draft_input(locked.data))
         if len(data.tasks) > TASKS_MAX:
             raise ValidationError({"task": _("A draft holds at most %(max)s tasks.") % {"max": TASKS_MAX}})
@@ -424,12 +430,14 @@ def draft_bulk(
 
 
 @transaction.atomic
-def draft_confirm(*, user, draft: DirectiveDraft) -> Directive:
+def draft_confirm(*, user, draft: DirectiveDraft, revision: int | None = None) -> Directive:
     """Save the draft as a directive with :func:`directive_create` (which validates all:
     its ValidationError, keyed "number", "issued_on", "tasks-<index>"..., is raised as
-    it is and the draft stays), then delete the draft."""
+    it is and the draft stays), then delete the draft. A ``revision`` other than the
+    draft's (the page confirmed was out of date) raises ValidationError on "revision"."""
     _own(user, draft)
     locked = DirectiveDraft.objects.select_for_update().get(pk=draft.pk)
+    _check_revision(locked, revision)
     directive = directive_create(user=user, data=draft_input(locked.data))
     locked.delete()
     return directive

@@ -235,8 +235,10 @@ def task_update(*, user, task: Task, data: TaskInput, version: str) -> TaskEditR
     :class:`StaleEdit`, :class:`TaskLocked` (it has progress), ``ValidationError``."""
     require_permission(user, PERMISSION)
     task = _lock_task(task)
-    _check_task_version(task, version)
+    # Progress first: a report filed while the form was open also moves the version,
+    # and its reason is the one the coordinator needs to read.
     _check_unlocked([task.pk])
+    _check_task_version(task, version)
     assignments = {a.agency_id: a for a in task.assignments.select_for_update().select_related("agency")}
     _validate_task(data, known=_known_agencies(keep=assignments))
     issued_on = task.directive.issued_on
@@ -354,9 +356,9 @@ def task_delete(*, user, task: Task, version: str) -> int:
     :class:`TaskLocked` (it or a sub-task has progress)."""
     require_permission(user, PERMISSION)
     task = _lock_task(task)
-    _check_task_version(task, version)
     ids = subtree_ids(task)
     _check_unlocked(ids)
+    _check_task_version(task, version)
     for assignment in Assignment.objects.filter(task_id__in=ids):
         assignment._history_user, assignment._change_reason = user, EDIT_REASON
         assignment.delete()

@@ -412,7 +412,7 @@ def draft_confirm(request, pk: int):
     """Save the draft as a directive ("Xác nhận và lưu"); its errors on the draft's page."""
     draft = draft_of(user=request.user, pk=pk)
     try:
-        directive = services.draft_confirm(user=request.user, draft=draft)
+        directive = services.draft_confirm(user=request.user, draft=draft, revision=_revision(request))
     except ValidationError as error:
         confirm_errors = []
         for key, field_messages in error.message_dict.items():

@@ -240,6 +240,16 @@ def test_a_task_is_saved_and_a_changed_deadline_loses_its_words(coordinator, see
 
 
 @pytest.mark.django_db
+def test_confirming_a_stale_page_is_refused(coordinator, seed_draft):
+    # Tab A changed the number; tab B, still showing the page of revision 0, confirms.
+    services.draft_task_delete(user=coordinator, draft=seed_draft, number=14, revision=0)
+    with pytest.raises(ValidationError) as caught:
+        services.draft_confirm(user=coordinator, draft=seed_draft, revision=0)
+    assert "revision" in caught.value.message_dict
+    assert DirectiveDraft.objects.filter(pk=seed_draft.pk).exists() and not Directive.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_write_from_a_stale_page_is_refused(coordinator, seed_draft):
     services.draft_task_delete(user=coordinator, draft=seed_draft, number=14, revision=0)
     with pytest.raises(ValidationError) as caught:
@@ -366,7 +376,10 @@ def test_600_tasks_are_shown_50_a_page(client, coordinator):
         and 'id="task-101"' not in page
     )
     assert "“trước ngày 30/12/2026”" in page
-    assert page.count('data-role="lead">Sở TC<') == 50 and page.count('data-role="cooperating">Sở XD<') == 50
+    assert (
+        page.count('data-role="lead">Sở TC<') == 50
+        and page.count('data-role="cooperating">Sở XD (phối hợp)<') == 50
+    )
     assert len(response.content) < 300_000
     assert 'type="checkbox" class="form-check-input" name="leads"' not in page  # no per-task checklists
 
@@ -565,7 +578,10 @@ def test_a_confirm_refused_keeps_the_draft_and_links_to_the_tasks_in_error(clien
     response = client.post(draft_url(draft, "directive-draft-confirm"))
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'href="?page=1#task-1"' in page and 'href="?page=2#task-75"' in page
+    # The links lead to the draft's page (the page answering is the confirm URL's).
+    base = draft_url(draft)
+    assert f'href="{base}?page=1#task-1"' in page and f'href="{base}?page=2#task-75"' in page
+    assert client.get(base, {"page": 2}).status_code == 200
     assert "Nhiệm vụ 75: chọn ít nhất một cơ quan chủ trì." in page and "Nhập số và ký hiệu văn bản" in page
     assert DirectiveDraft.objects.filter(pk=draft.pk).exists() and not Directive.objects.exists()
 

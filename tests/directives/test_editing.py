@@ -372,6 +372,17 @@ def test_a_stale_task_form_is_refused_with_409_and_saves_nothing(client, coordin
     assert task.text == "Sửa bởi người khác."
 
 
+def test_progress_filed_while_the_form_was_open_is_the_reason_given(client, coordinator, seed_directive):
+    client.force_login(coordinator)
+    task = office_task(seed_directive)
+    url = reverse("directive-task-edit", args=[task.pk])
+    version = version_in(client.get(url))
+    progress_report(task, "vpdp-ntm-tinh")  # the office reports while the form is open
+    response = client.post(url, task_post(task, version, text="Sửa của tôi."))
+    assert response.status_code == 409
+    assert "báo cáo tiến độ" in page_text(response) and "Người khác vừa sửa" not in page_text(response)
+
+
 # Adding and deleting tasks
 
 

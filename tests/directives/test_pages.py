@@ -30,6 +30,18 @@ def test_the_list_shows_the_directive_and_its_counts(client, leader, seed_direct
     assert reverse("directive-new") not in page  # a leader cannot create
 
 
+def test_the_list_is_newest_first(client, leader, seed_directive):
+    for number, day in (
+        ("01/KH-UBND", datetime.date(2026, 1, 5)),
+        ("158/TB-UBND", datetime.date(2020, 7, 6)),
+    ):
+        Directive.objects.create(number=number, kind="plan", issuer="UBND tỉnh", issued_on=day, title="Thử")
+    client.force_login(leader)
+    page = client.get(reverse("directive-list")).content.decode()
+    positions = [page.index(number) for number in ("01/KH-UBND", "158/TB-UBND", "58/TB-UBND")]
+    assert positions == sorted(positions)  # 2026 first; the same day: the later entered first
+
+
 def test_the_directive_page_lists_sections_tasks_and_coloured_agencies(
     client, dai_tu_officer, seed_directive
 ):
@@ -255,7 +267,7 @@ def test_the_parse_api_answers_sections_tasks_iso_deadlines_and_agency_ids(clien
                 "section_number": "1",
                 "text": "Kiểm tra hằng tháng.",
                 "deadline": None,
-                "deadline_phrase": None,
+                "deadline_phrase": "hằng tháng",
                 "recurrence": "monthly",
                 "agency_ids": health_transport,
                 "lead_agency_ids": health_transport,
