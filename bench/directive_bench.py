@@ -1,6 +1,6 @@
 """Benchmark of a directive of 600 tasks (issue 12, point 6): the parser alone, the
-paste that makes the draft, a page of the draft (time, size, queries), a bulk action on
-every task, and the confirmation that saves the directive with its assignments.
+paste that makes the draft, a page of the draft (time, size, queries), the confirmation
+that saves the directive with its assignments, and a page of the saved directive.
 
 Run by hand, not in CI:
 
@@ -127,6 +127,18 @@ def run():
     )
     print(f"assignments saved: {Assignment.objects.count():,}")
     assert status[0] in (200, 302)
+
+    def saved_page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(status[1], {"page": 7})
+        assert response.status_code == 200
+        return len(response.content), len(queries)
+
+    timed(
+        "saved directive, page 7/12",
+        saved_page,
+        note=lambda result: f"{result[0] / 1024:.0f} KB, {result[1]} queries",
+    )
 
 
 if __name__ == "__main__":

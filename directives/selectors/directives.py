@@ -8,9 +8,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 
-from directives.models import Assignment, AssignmentRole, Directive
+from directives.models import Assignment, AssignmentRole, Directive, Task
 
 
 @dataclass
@@ -60,25 +61,44 @@ class SectionView:
     tasks: list = field(default_factory=list)
 
 
-def directive_detail(*, pk, today: datetime.date) -> tuple[Directive, list[SectionView], BucketCounts]:
-    """A directive with its tasks grouped by section, each task's assignments annotated
-    with their ``bucket``, and the counts of its lead assignments. Raises
+TASKS_PER_PAGE = 50
+
+
+def directive_detail(
+    *, pk, today: datetime.date, page=1
+) -> tuple[Directive, list[SectionView], BucketCounts, Page]:
+    """A directive, the tasks of page ``page`` (50 a page, in reading order; a number
+    past the last gives the last) grouped by section with each task's assignments
+    annotated with their ``bucket``, the counts of the lead assignments of all its tasks,
+    and the page. A fixed number of queries whatever the number of tasks. Raises
     ``Directive.DoesNotExist``."""
     directive = Directive.objects.prefetch_related("recipients", "attachments").get(pk=pk)
+    counts = BucketCounts()
+    rows = (
+        Assignment.objects.filter(task__directive=directive, role=AssignmentRole.LEAD)
+        .with_bucket(today)
+        .values("bucket")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts.add(row["bucket"], row["n"])
+    paginator = Paginator(directive.tasks.order_by("position").values_list("pk", flat=True), TASKS_PER_PAGE)
+    shown = paginator.get_page(page)
     assignments = Prefetch(
         "assignments",
         queryset=Assignment.objects.with_bucket(today)
         .select_related("agency")
         .order_by("role", "agency__name"),
     )
-    tasks = directive.tasks.select_related("criterion").prefetch_related(assignments, "units")
+    tasks = (
+        Task.objects.filter(pk__in=list(shown.object_list))
+        .order_by("position")
+        .select_related("criterion__criteria_set")
+        .prefetch_related(assignments, "units")
+    )
     sections: list[SectionView] = []
-    counts = BucketCounts()
     for task in tasks:
         if not sections or sections[-1].number != task.section_number:
             sections.append(SectionView(task.section_number, task.section_heading))
         sections[-1].tasks.append(task)
-        for assignment in task.assignments.all():
-            if assignment.role == AssignmentRole.LEAD:
-                counts.add(assignment.bucket)
-    return directive, sections, counts
+    return directive, sections, counts, shown

@@ -57,12 +57,13 @@ def directive_detail_view(request, pk: int):
     """A directive: its fields, recipients, files, and its tasks by section with every
     assigned agency in its status colour (links to the assignments the user may open)."""
     try:
-        directive, sections, counts = directive_detail(pk=pk, today=timezone.localdate())
+        directive, sections, counts, page = directive_detail(
+            pk=pk, today=timezone.localdate(), page=request.GET.get("page")
+        )
     except Directive.DoesNotExist:
         raise Http404 from None
-    visible = set(
-        assignment_scope(request.user).filter(task__directive=directive).values_list("pk", flat=True)
-    )
+    shown = [task.pk for section in sections for task in section.tasks]
+    visible = set(assignment_scope(request.user).filter(task_id__in=shown).values_list("pk", flat=True))
     return render(
         request,
         "directives/detail.html",
@@ -70,6 +71,7 @@ def directive_detail_view(request, pk: int):
             "directive": directive,
             "sections": sections,
             "counts": counts,
+            "page": page,
             "visible": visible,
             "colours": {bucket.value: colour for bucket, colour in BUCKET_COLOURS.items()},
             "buckets": _buckets(),

@@ -598,3 +598,27 @@ def test_my_drafts_are_listed_and_can_be_deleted(client, coordinator, leader):
     client.force_login(coordinator)
     response = client.post(draft_url(draft, "directive-draft-delete"))
     assert response["Location"] == reverse("directive-list") and not DirectiveDraft.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_saved_directive_of_hundreds_of_tasks_is_shown_50_a_page_in_fixed_queries(client, coordinator):
+    client.force_login(coordinator)
+    counts, sizes = [], []
+    for size, number in ((60, "60/TB-UBND"), (300, "300/TB-UBND")):
+        draft = pasted(client, big_text(size).replace("77/TB-UBND", number))
+        response = client.post(draft_url(draft, "directive-draft-confirm"), {"revision": "0"})
+        directive = Directive.objects.get(number=number)
+        assert response["Location"] == reverse("directive-detail", args=[directive.pk])
+        url = reverse("directive-detail", args=[directive.pk])
+        client.get(url)  # warm the session and the templates
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, {"page": 2})
+        html = page.content.decode()
+        assert html.count('data-testid="task"') == min(50, size - 50)
+        assert f"Trang 2/{(size + 49) // 50} · {size} nhiệm vụ" in html
+        # The counts are the whole directive's: every lead assignment, on every page.
+        assert f'data-testid="count-open_within_term">{size}<' in html
+        counts.append(len(queries))
+        sizes.append(len(page.content))
+    assert counts[0] == counts[1]
+    assert max(sizes) < 200_000
