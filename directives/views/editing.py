@@ -54,6 +54,26 @@ def _task_or_404(pk: int) -> Task:
         raise Http404 from None
 
 
+def _task_form_post(request, context: dict, form: TaskEditForm, write, saved):
+    """The POST of the task form (edit or add): ``write(cleaned_data)`` (a service), then
+    ``saved(its result)``; a task or directive deleted meanwhile is a 404, a refusal
+    (progress, a stale form) a 409 with its reason, bad input a 400 with the form."""
+    context["form"] = form
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except (Task.DoesNotExist, Directive.DoesNotExist):  # deleted meanwhile
+            raise Http404 from None
+        except EditRefused as refusal:
+            context["refusal"] = refusal.message
+            return render(request, "directives/edit_task.html", context, status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return saved(result)
+    return render(request, "directives/edit_task.html", context, status=400)
+
+
 def _task_anchor(task: Task) -> str:
     return reverse("directive-detail", args=[task.directive_id]) + f"#task-{task.pk}"
 
@@ -171,27 +191,20 @@ def task_edit(request, pk: int):
     task = _task_or_404(pk)
     context = {"task": task, "directive": task.directive, "own_deadlines": _own_deadlines(task)}
     if request.method == "POST":
-        form = TaskEditForm(request.POST, task=task)
-        context["form"] = form
-        if form.is_valid():
-            try:
-                result = task_update(
-                    user=request.user,
-                    task=task,
-                    data=_task_input(form.cleaned_data),
-                    version=form.cleaned_data["version"],
-                )
-            except (Task.DoesNotExist, Directive.DoesNotExist):  # deleted meanwhile
-                raise Http404 from None
-            except EditRefused as refusal:
-                context["refusal"] = refusal.message
-                return render(request, "directives/edit_task.html", context, status=409)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                _edit_messages(request, result)
-                return redirect(_task_anchor(task))
-        return render(request, "directives/edit_task.html", context, status=400)
+
+        def saved(result):
+            _edit_messages(request, result)
+            return redirect(_task_anchor(task))
+
+        return _task_form_post(
+            request,
+            context,
+            TaskEditForm(request.POST, task=task),
+            lambda data: task_update(
+                user=request.user, task=task, data=_task_input(data), version=data["version"]
+            ),
+            saved,
+        )
     context["refusal"] = task_lock_reason([task.pk])
     context["form"] = TaskEditForm(task=task, initial=_task_initial(task))
     return render(request, "directives/edit_task.html", context)
@@ -205,27 +218,20 @@ def task_add_view(request, pk: int):
     after = _task_or_404(pk)
     context = {"after": after, "directive": after.directive, "adding": True}
     if request.method == "POST":
-        form = TaskEditForm(request.POST)
-        context["form"] = form
-        if form.is_valid():
-            try:
-                task = task_add(
-                    user=request.user,
-                    after=after,
-                    data=_task_input(form.cleaned_data),
-                    version=form.cleaned_data["version"],
-                )
-            except (Task.DoesNotExist, Directive.DoesNotExist):  # deleted meanwhile
-                raise Http404 from None
-            except EditRefused as refusal:
-                context["refusal"] = refusal.message
-                return render(request, "directives/edit_task.html", context, status=409)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Task added."))
-                return redirect(_task_anchor(task))
-        return render(request, "directives/edit_task.html", context, status=400)
+
+        def saved(task):
+            messages.success(request, _("Task added."))
+            return redirect(_task_anchor(task))
+
+        return _task_form_post(
+            request,
+            context,
+            TaskEditForm(request.POST),
+            lambda data: task_add(
+                user=request.user, after=after, data=_task_input(data), version=data["version"]
+            ),
+            saved,
+        )
     context["form"] = TaskEditForm(
         initial={
             "section_number": after.section_number,
