@@ -253,3 +253,68 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:80]
+
+
+class TokenAccess(models.TextChoices):
+    """What an API token may do: read only, or read and write as its agency's users do."""
+
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """An API token (khóa truy cập API) a coordinator issued to an agency for another
+    provincial system. The system sends ``Authorization: Bearer <key>``; the key is
+    shown once when issued and only its SHA-256 digest is kept (``key_hash``), with its
+    first characters (``prefix``) to find it and to tell tokens apart on screen.
+
+    The token acts through its own account (``user``): a member of ``agency`` with the
+    role a person of that agency has (:func:`accounts.services.token_role`), so it sees
+    exactly what such a person sees and its writes are in the history under its name.
+    A read-only token may only read. It stops working when it expires (``expires_at``)
+    or is revoked (``revoked_at``).
+    """
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("The system that will use the token."))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    user = models.OneToOneField(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="api_token"
+    )
+    access = models.CharField(_("access"), max_length=20, choices=TokenAccess.choices)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(_("key digest"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="issued_api_tokens"
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revoked_api_tokens",
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: datetime.datetime) -> bool:
+        """Neither revoked nor expired at ``now``."""
+        return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def read_only(self) -> bool:
+        return self.access == TokenAccess.READ

@@ -1,16 +1,20 @@
-"""Writes to users and agencies."""
+"""Writes to users, agencies and API tokens."""
 
+import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Agency, AgencyKind, User
-from accounts.roles import Role
+from accounts.models import Agency, AgencyKind, ApiToken, TokenAccess, User
+from accounts.roles import Role, is_coordinator
 from communes.models import AdministrativeUnit, UnitLevel
 
 # Shown in the README and printed by `make run`. Demo only: never created in production.
@@ -157,3 +161,117 @@ def commune_agencies_ensure(
 def notifications_mark_read(*, user) -> int:
     """Mark every unread notification of ``user`` as read now; return how many were."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+# The role a person of each kind of agency has (the demo users are so): the token of an
+# agency acts with it. A coordination office is the coordinators' when its scope is the
+# province, a district's officers' otherwise.
+_ROLE_OF_KIND = {
+    AgencyKind.PROVINCIAL_DEPARTMENT: Role.DEPARTMENT_OFFICER,
+    AgencyKind.DISTRICT_COMMITTEE: Role.DISTRICT_OFFICER,
+    AgencyKind.COMMUNE_COMMITTEE: Role.COMMUNE_OFFICER,
+    AgencyKind.STEERING_COMMITTEE: Role.LEADER,
+    AgencyKind.LEADERSHIP: Role.LEADER,
+    AgencyKind.EXTERNAL_SYSTEM: Role.API_CLIENT,
+    AgencyKind.OTHER: Role.API_CLIENT,
+}
+# The longest a token may live: a year, then the coordinator issues a new one.
+TOKEN_MAX_DAYS = 366
+TOKEN_KEY_PREFIX = "ntm_"
+
+
+def token_role(agency: Agency) -> Role:
+    """The role the token of ``agency`` acts with: that of a person of the agency
+    (Sở -> department officer, UBND huyện -> district officer, UBND xã -> commune
+    officer, lãnh đạo -> leader, another system -> API client; the provincial
+    coordination office -> coordinator, a district's -> district officer)."""
+    if agency.kind == AgencyKind.COORDINATION_OFFICE:
+        return Role.COORDINATOR if agency.scope.level == UnitLevel.PROVINCE else Role.DISTRICT_OFFICER
+    return _ROLE_OF_KIND[agency.kind]
+
+
+def token_digest(key: str) -> str:
+    """The SHA-256 hex digest kept in place of a token's key (64 characters). The key
+    holds 190 random bits, so a fast digest is enough: no one can guess back from it."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just issued, with its key: the only time the key is known."""
+
+    token: ApiToken
+    key: str
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user, agency: Agency, name: str, access: str, expires_on: datetime.date
+) -> IssuedToken:
+    """Issue a token to ``agency`` for the system ``name``: ``access`` one of
+    :class:`~accounts.models.TokenAccess`, valid until the end of ``expires_on`` (a
+    date, Vietnam time, at most :data:`TOKEN_MAX_DAYS` ahead). Creates the token's own
+    account (username ``api-<prefix>``, no password: it cannot log in to the pages) in
+    ``agency`` with :func:`token_role`. Returns the token and its key
+    (``ntm_<prefix>_<secret>``), which is never shown again.
+
+    Raises ``PermissionDenied`` unless ``user`` is a coordinator, and
+    ``ValidationError`` naming the field (``name``, ``access``, ``agency``,
+    ``expires_on``) for a blank name, an unknown access, an inactive or merged agency,
+    or an expiry date not in the future or too far ahead.
+    """
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only a provincial coordinator issues API tokens."))
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Name the system that will use the token.")
+    if access not in TokenAccess.values:
+        errors["access"] = _("Choose read only or read and write.")
+    if not agency.is_active or hasattr(agency, "merger"):
+        errors["agency"] = _("This agency no longer receives new work; choose the agency in force.")
+    today = timezone.localdate()
+    if expires_on <= today:
+        errors["expires_on"] = _("The expiry date must be after today.")
+    elif expires_on > today + datetime.timedelta(days=TOKEN_MAX_DAYS):
+        errors["expires_on"] = _("A token lives at most a year; choose an earlier date.")
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4 billion
+        prefix = secrets.token_hex(4)
+    key = f"{TOKEN_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(24)}"
+    account = User(username=f"api-{prefix}", first_name=name[:150], last_name="API", agency=agency)
+    account.set_unusable_password()
+    account.save()
+    account.groups.add(Group.objects.get(name=token_role(agency).value))
+    end = datetime.datetime.combine(expires_on + datetime.timedelta(days=1), datetime.time())
+    token = ApiToken.objects.create(
+        name=name,
+        agency=agency,
+        user=account,
+        access=access,
+        prefix=prefix,
+        key_hash=token_digest(key),
+        created_by=user,
+        expires_at=timezone.make_aware(end),
+    )
+    return IssuedToken(token=token, key=key)
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` now (its account is deactivated too): every later call with its
+    key answers 401. Revoking a revoked token changes nothing. Raises
+    ``PermissionDenied`` unless ``user`` is a coordinator."""
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only a provincial coordinator revokes API tokens."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), user
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        token.user.is_active = False
+        token.user.save(update_fields=["is_active"])
+    return token

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from core.text import nfc
 from directives.metadata import parse_metadata
@@ -86,7 +87,7 @@ class ParsePermission(permissions.BasePermission):
     summary="Propose the sections, tasks, deadlines and agencies of a directive's text",
 )
 @api_view(["POST"])
-@permission_classes([permissions.IsAuthenticated, ParsePermission])
+@permission_classes([*api_settings.DEFAULT_PERMISSION_CLASSES, ParsePermission])
 def parse_view(request):
     """Parse a pasted directive text (see the module docstring). Nothing is saved."""
     serializer = ParseInput(data=request.data)
@@ -175,3 +176,7 @@ class DirectiveViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"today": timezone.localdate()}
+
+
+# (path under /api/v1/, view set, URL name prefix), mounted by ntm_portal.api_urls.
+ROUTES = [("directives", DirectiveViewSet, "directive-api")]

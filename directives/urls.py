@@ -1,10 +1,8 @@
-"""URLs of the directives app: the pages (``urlpatterns``, mounted at /directives/) and
-the REST API (``api_urlpatterns``, mounted at /api/v1/directives/)."""
+"""URLs of the directives app's pages, mounted at /directives/ (its REST API is mounted
+by :mod:`ntm_portal.api_urls`)."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
-from directives import api
 from directives.views import assignments, directives, drafts, editing
 
 urlpatterns = [
@@ -54,8 +52,3 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/file/", assignments.report_file, name="directive-report-file"),
 ]
-
-router = SimpleRouter()
-router.register("", api.DirectiveViewSet, basename="directive-api")
-
-api_urlpatterns = [path("parse/", api.parse_view, name="directive-api-parse"), *router.urls]

@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -266,11 +265,18 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Portal tokens (issued by a coordinator, accounts.api_auth) and a browser session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.api_auth.TokenAccessPermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.ApiRateThrottle"],
+    # JSON only: people browse the API in the documentation pages (/api/v1/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON first (nesting too deep or unreadable is a 400, not a 500), then forms.
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.SafeJSONParser",
@@ -278,12 +284,14 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # ISO dates and plain decimals in JSON, whatever the interface language.
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# Calls per token (or per logged-in person) before 429: "<n>/<second|minute|hour|day>".
+NTM_API_RATE = env.str("NTM_API_RATE", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "NTM Portal API",
     "DESCRIPTION": "REST API of the provincial New Rural Development (nông thôn mới) portal.",

@@ -62,6 +62,15 @@ def frozen_time(request):
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no API throttle count carried over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server, so their database is emptied after each of them:
     # run them last, after every test that relies on the session's loaded units.

@@ -1,0 +1,148 @@
+"""What every API call shares: tokens, the error format, paging, ordering, search, ETags."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from accounts.models import ApiToken, TokenAccess
+from accounts.services import api_token_revoke
+from core.api.pagination import ApiPagination
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_sees_its_agency_scope_and_nothing_else(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-huyen-dai-tu"))
+    response = api.get("/api/v1/units/", {"level": "district"})
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()["results"]] == ["Huyện Đại Từ"]
+    phu_binh = api.get("/api/v1/units/", {"code": "173"}).json()
+    assert phu_binh["count"] == 0
+
+
+def test_no_token_bad_token_expired_and_revoked_are_401_with_their_codes(issue_token, bearer, issuer):
+    assert bearer("ntm_deadbeef_nothing").get("/api/v1/units/").json()["code"] == "token_invalid"
+    response = bearer("").get("/api/v1/units/")
+    assert response.status_code == 401
+    from rest_framework.test import APIClient
+
+    anonymous = APIClient().get("/api/v1/units/")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "not_authenticated"
+    assert anonymous["WWW-Authenticate"].startswith("Bearer")
+
+    key = issue_token("vpdp-ntm-huyen-dai-tu", days=1)
+    assert bearer(key).get("/api/v1/units/").status_code == 200
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 0, 0, 1, tzinfo=datetime.UTC)):
+        expired = bearer(key).get("/api/v1/units/")
+    assert (expired.status_code, expired.json()["code"]) == (401, "token_expired")
+
+    other = issue_token("vpdp-ntm-huyen-dai-tu")
+    api_token_revoke(user=issuer, token=ApiToken.objects.get(prefix=other.split("_")[1]))
+    revoked = bearer(other).get("/api/v1/units/")
+    assert (revoked.status_code, revoked.json()["code"]) == (401, "token_revoked")
+
+
+def test_the_key_is_kept_only_as_a_digest_and_last_use_is_recorded(issue_token, bearer):
+    key = issue_token("vpdp-ntm-tinh", access=TokenAccess.READ)
+    token = ApiToken.objects.get()
+    assert key not in {token.key_hash, token.prefix} and len(token.key_hash) == 64
+    assert token.last_used_at is None
+    bearer(key).get("/api/v1/agencies/")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert str(token.user) == "API " + token.name or token.user.get_full_name() == f"API {token.name}"
+
+
+def test_a_read_only_token_cannot_write(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh", access=TokenAccess.READ))
+    response = api.post("/api/v1/directives/parse/", {"text": "1. Sở Y tế: báo cáo."}, format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "token_read_only")
+    writer = bearer(issue_token("vpdp-ntm-tinh"))
+    assert (
+        writer.post("/api/v1/directives/parse/", {"text": "1. Sở Y tế: báo cáo."}, format="json").status_code
+        == 200
+    )
+
+
+@override_settings(NTM_API_RATE="3/minute")
+def test_past_the_rate_a_token_gets_429_with_retry_after(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    assert [api.get("/api/v1/agencies/").status_code for _ in range(3)] == [200, 200, 200]
+    response = api.get("/api/v1/agencies/")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    # Another token has its own allowance.
+    assert bearer(issue_token("vpdp-ntm-tinh")).get("/api/v1/agencies/").status_code == 200
+
+
+def test_bad_parameters_are_400_naming_the_parameter_in_vietnamese(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    cases = {
+        "page": {"page": "abc"},
+        "page_size": {"page_size": "0"},
+        "ordering": {"ordering": "password"},
+        "level": {"level": "planet"},
+        "updated_since": {"updated_since": "hôm qua"},
+    }
+    for parameter, query in cases.items():
+        response = api.get("/api/v1/units/", query)
+        assert response.status_code == 400, parameter
+        body = response.json()
+        assert body["code"] in ("invalid", "invalid_page")
+        assert [error["field"] for error in body["errors"]] == [parameter]
+        assert body["detail"].isascii() is False or body["errors"][0]["detail"].isascii() is False
+
+
+def test_past_the_last_page_is_404_and_an_empty_list_is_one_empty_page(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-huyen-dai-tu"))
+    count = api.get("/api/v1/units/").json()["count"]
+    last = (count + 49) // 50
+    assert api.get("/api/v1/units/", {"page": last}).status_code == 200
+    past = api.get("/api/v1/units/", {"page": last + 1})
+    assert (past.status_code, past.json()["code"]) == (404, "not_found")
+    empty = api.get("/api/v1/units/", {"code": "nothing"})
+    assert empty.status_code == 200 and empty.json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+
+
+def test_page_size_is_capped(issue_token, bearer, monkeypatch):
+    monkeypatch.setattr(ApiPagination, "max_page_size", 100)
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    body = api.get("/api/v1/units/", {"page_size": 100000}).json()
+    assert body["count"] > 100 and len(body["results"]) == 100
+    assert "page_size=100000" in body["next"] or "page=2" in body["next"]
+
+
+def test_search_ignores_accents_and_case(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    names = {
+        row["name"]
+        for row in api.get("/api/v1/units/", {"search": "dai tu", "level": "district"}).json()["results"]
+    }
+    assert names == {"Huyện Đại Từ"}
+    accented = api.get("/api/v1/units/", {"search": "ĐẠI TỪ", "level": "district"}).json()["results"]
+    assert {row["name"] for row in accented} == names
+
+
+def test_an_object_has_an_etag_and_if_none_match_answers_304(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    unit_id = api.get("/api/v1/units/", {"code": "171"}).json()["results"][0]["id"]
+    first = api.get(f"/api/v1/units/{unit_id}/")
+    assert first.status_code == 200 and first["ETag"].startswith('"')
+    again = api.get(f"/api/v1/units/{unit_id}/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_unit_outside_the_scope_is_404(issue_token, bearer):
+    coordinator = bearer(issue_token("vpdp-ntm-tinh"))
+    phu_binh = coordinator.get("/api/v1/units/", {"code": "173"}).json()["results"][0]["id"]
+    response = bearer(issue_token("vpdp-ntm-huyen-dai-tu")).get(f"/api/v1/units/{phu_binh}/")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
