@@ -233,6 +233,12 @@ MAILERS = {
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng NTM <ntm@localhost>")
 
+# --- Cache ------------------------------------------------------------------------
+# What the API's throttle counts calls in. In memory, per process, unless CACHE_URL
+# names a shared cache (redis://…, as docker-compose.yml sets), so that every gunicorn
+# worker counts the same calls of a token.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Celery -----------------------------------------------------------------------
 # Empty broker URL: tasks run in-process, so the embedded portal needs no server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

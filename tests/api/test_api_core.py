@@ -146,3 +146,81 @@ def test_a_unit_outside_the_scope_is_404(issue_token, bearer):
     phu_binh = coordinator.get("/api/v1/units/", {"code": "173"}).json()["results"][0]["id"]
     response = bearer(issue_token("vpdp-ntm-huyen-dai-tu")).get(f"/api/v1/units/{phu_binh}/")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_a_unit_answers_with_its_lineage(issue_token, bearer):
+    """Xã Phú Bình of 2025 was formed from Hương Sơn, Bảo Lý, Nhã Lộng, Xuân Phương,
+    Úc Kỳ and part of Thượng Đình (NQ 1683/NQ-UBTVQH15)."""
+    from communes.models import AdministrativeUnit
+
+    new = AdministrativeUnit.objects.get(code="05908", valid_until=None)
+    old = {unit.name: unit.pk for unit in AdministrativeUnit.objects.filter(valid_until="2025-06-30")}
+    province = AdministrativeUnit.objects.get(code="19", valid_until=None)
+
+    def link(name, *, partial=False):
+        return {
+            "unit_id": old[name],
+            "effective_date": "2025-07-01",
+            "is_partial": partial,
+            "is_primary": not partial,
+            "legal_basis": "NQ 1683/NQ-UBTVQH15",
+        }
+
+    body = bearer(issue_token("vpdp-ntm-tinh")).get(f"/api/v1/units/{new.pk}/").json()
+    predecessors = body.pop("predecessors")
+    assert body == {
+        "id": new.pk,
+        "code": "05908",
+        "name": "Xã Phú Bình",
+        "short_name": "Phú Bình",
+        "kind": "xa",
+        "level": "commune",
+        "parent_id": province.pk,
+        "valid_from": "2025-07-01",
+        "valid_until": None,
+        "in_force": True,
+        "latitude": "21.473400",
+        "longitude": "105.956000",
+        "area_km2": "44.18",
+        "successors": [],
+    }
+    assert sorted(predecessors, key=lambda row: row["unit_id"]) == sorted(
+        [
+            link("Thị trấn Hương Sơn"),
+            link("Xã Bảo Lý"),
+            link("Xã Nhã Lộng"),
+            link("Xã Xuân Phương"),
+            link("Xã Úc Kỳ"),
+            link("Xã Thượng Đình", partial=True),
+        ],
+        key=lambda row: row["unit_id"],
+    )
+    # The old commune names the new one as its successor.
+    uc_ky = bearer(issue_token("vpdp-ntm-tinh")).get(f"/api/v1/units/{old['Xã Úc Kỳ']}/").json()
+    assert [row["unit_id"] for row in uc_ky["successors"]] == [new.pk]
+    assert uc_ky["in_force"] is False and uc_ky["valid_until"] == "2025-06-30"
+
+
+def test_an_agency_answers_with_its_merger(issue_token, bearer):
+    """Sở Giao thông vận tải went into Sở Xây dựng on 01/03/2025 (agencies_2025)."""
+    from django.core.management import call_command
+
+    call_command("load_missing", "agencies_2025", verbosity=0)
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    rows = api.get("/api/v1/agencies/", {"search": "giao thong van tai"}).json()["results"]
+    assert len(rows) == 1
+    from accounts.models import Agency
+    from communes.models import AdministrativeUnit
+
+    assert rows[0] == {
+        "id": rows[0]["id"],
+        "code": "so-giao-thong-van-tai",
+        "name": "Sở Giao thông vận tải",
+        "short_name": "Sở GTVT",
+        "kind": "department",
+        "scope_id": AdministrativeUnit.objects.get(code="19", valid_until=None).pk,
+        "is_active": True,
+        "assignable": False,
+        "merged_into_id": Agency.objects.get(code="so-xay-dung").pk,
+        "merged_on": "2025-03-01",
+    }
