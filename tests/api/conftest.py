@@ -4,6 +4,7 @@ client that sends one."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Agency, TokenAccess
@@ -28,7 +29,7 @@ def issue_token(issuer):
             agency=Agency.objects.get(code=agency_code),
             name=f"Hệ thống thử ({agency_code})",
             access=access,
-            expires_on=datetime.date(2026, 11, 30) + datetime.timedelta(days=days),
+            expires_on=timezone.localdate() + datetime.timedelta(days=days),
         ).key
 
     return issue

@@ -224,3 +224,36 @@ def test_an_agency_answers_with_its_merger(issue_token, bearer):
         "merged_into_id": Agency.objects.get(code="so-xay-dung").pk,
         "merged_on": "2025-03-01",
     }
+
+
+def test_updated_since_lists_only_what_changed_since(issue_token, bearer, frozen_time):
+    """Incremental sync: a system that last read at T asks for what changed since T."""
+    from communes.models import AdministrativeUnit
+
+    # The units were loaded before the clock was frozen, in real time: go past it.
+    frozen_time.move_to("2027-01-04T09:00:00+07:00")
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    since = "2027-01-04T10:00:00+07:00"
+    assert api.get("/api/v1/units/", {"updated_since": since}).json()["count"] == 0
+    frozen_time.move_to("2027-01-04T10:30:00+07:00")
+    unit = AdministrativeUnit.objects.get(code="05908", valid_until=None)
+    unit.short_name = "Phú Bình (mới)"
+    unit.save()
+    changed = api.get("/api/v1/units/", {"updated_since": since}).json()
+    assert [row["id"] for row in changed["results"]] == [unit.pk]
+    assert api.get("/api/v1/units/", {"updated_since": "2027-01-04T11:00:00+07:00"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/agencies/"])
+def test_a_list_costs_the_same_queries_whatever_its_page_size(issue_token, bearer, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    api.get(url)  # the token's last use is written once a minute: not in the counts below
+    counts = []
+    for size in (2, 50):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(url, {"page_size": size}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8
