@@ -1,7 +1,8 @@
 """Request middleware of the project."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.text import nfc
 
@@ -38,13 +39,22 @@ class NotFoundPageMiddleware:
     """Answer an ``Http404`` raised by a view (a unit, assessment or assignment outside
     the user's scope) with the portal's own Vietnamese 404 page, also when DEBUG is on as
     in the demo of ``make run``, where Django would show its English technical page with
-    the site's URL patterns. Unknown addresses (no view) keep Django's handling."""
+    the site's URL patterns. Unknown page addresses (no view) keep Django's handling; an
+    unknown address under /api/ answers the API's JSON error (``core.api.errors``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            body = {"code": "not_found", "detail": _("No such address in the API."), "errors": []}
+            return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, Http404) and not request.path.startswith("/api/"):

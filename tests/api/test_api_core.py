@@ -257,3 +257,9 @@ def test_a_list_costs_the_same_queries_whatever_its_page_size(issue_token, beare
             assert api.get(url, {"page_size": size}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8
+
+
+def test_an_unknown_api_address_is_a_json_404(issue_token, bearer):
+    response = bearer(issue_token("vpdp-ntm-tinh")).get("/api/v1/khong-co/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Không có địa chỉ này trong API.", "errors": []}
