@@ -219,7 +219,7 @@ def api_token_issue(
 
     Raises ``PermissionDenied`` unless ``user`` is a coordinator, and
     ``ValidationError`` naming the field (``name``, ``access``, ``agency``,
-    ``expires_on``) for a blank name, an unknown access, an inactive or merged agency,
+    ``expires_on``) for a blank or too long name, an unknown access, an inactive or merged agency,
     or an expiry date not in the future or too far ahead.
     """
     if not is_coordinator(user):
@@ -228,6 +228,10 @@ def api_token_issue(
     name = name.strip()
     if not name:
         errors["name"] = _("Name the system that will use the token.")
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        errors["name"] = _("The name is too long: at most %(max)s characters.") % {
+            "max": ApiToken._meta.get_field("name").max_length
+        }
     if access not in TokenAccess.values:
         errors["access"] = _("Choose read only or read and write.")
     if not agency.is_active or hasattr(agency, "merger"):

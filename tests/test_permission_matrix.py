@@ -113,6 +113,25 @@ def _seed_task_pk():
     return Task.objects.get(directive_id=directive_pk, position=4).pk
 
 
+def _api_token_pk():
+    """An active API token of Trung tâm Thông tin tỉnh, issued by a coordinator of its own."""
+    import datetime
+
+    from accounts.models import Agency
+    from accounts.roles import Role
+    from accounts.services import api_token_issue
+    from tests.conftest import make_user
+
+    issuer = make_user("matrix_token_issuer", Role.COORDINATOR, "vpdp-ntm-tinh")
+    return api_token_issue(
+        user=issuer,
+        agency=Agency.objects.get(code="trung-tam-thong-tin-tinh"),
+        name="Hệ thống ma trận",
+        access="read",
+        expires_on=datetime.date(2027, 1, 31),
+    ).token.pk
+
+
 REPORTERS_ONLY = {
     "coordinator": 200,
     "dai_tu_officer": 200,
@@ -182,6 +201,12 @@ MATRIX = [
     ("set_language", None, "post", {"*": 302}),
     ("notifications", None, "get", {"anonymous": 302, "*": 200}),
     ("notifications", None, "post", {"anonymous": 302, "*": 302}),
+    # API keys (issue 13): coordinators only (others 403). An empty form comes back with
+    # its errors (400); a revoke goes back to the list (302).
+    ("api-token-list", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("api-token-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("api-token-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
+    ("api-token-revoke", _api_token_pk, "post", {"anonymous": 302, "coordinator": 302, "*": 403}, {}),
     ("assessment-list", None, "get", {"anonymous": 302, "*": 200}),
     (
         "assessment-detail",
