@@ -34,6 +34,16 @@ def fund_holders(*, units: QuerySet[AdministrativeUnit]) -> QuerySet[Administrat
     return units.filter(pk__in=held).select_related("parent").order_by("code", "name")
 
 
+def fund_allocations_in_scope(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[FundAllocation]:
+    """Fund allocations to units in ``visible``, with who recorded them."""
+    return FundAllocation.objects.filter(unit__in=visible).select_related("created_by")
+
+
+def disbursements_in_scope(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[Disbursement]:
+    """Disbursements of units in ``visible`` (as a unit's page lists them), with who reported them."""
+    return Disbursement.objects.filter(unit__in=visible).select_related("created_by")
+
+
 @dataclass(frozen=True)
 class FundsOverview:
     """Funds of ``year`` on ``as_of``: ``by_unit`` (key: unit), ``by_source`` (key:

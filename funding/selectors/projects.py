@@ -5,7 +5,7 @@ each in a fixed number of queries (``tests/funding/test_projects.py`` counts the
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from communes.models import AdministrativeUnit, UnitLevel
 from funding.models import CheckOutcome, ConditionCheck, OcopProduct, SupportCondition, ValueChainProject
@@ -43,17 +43,42 @@ def project_list(*, visible: QuerySet[AdministrativeUnit], status: str = "") -> 
     projects = projects_in_scope(visible=visible)
     if status:
         projects = projects.filter(status=status)
-    projects = projects.annotate(
-        met=Count("checks", filter=Q(checks__outcome=CheckOutcome.MET, checks__condition__is_active=True)),
-        not_met=Count(
-            "checks", filter=Q(checks__outcome=CheckOutcome.NOT_MET, checks__condition__is_active=True)
-        ),
-    ).prefetch_related("communes__parent")
-    conditions = SupportCondition.objects.filter(is_active=True).count()
+    projects = _with_check_counts(projects).prefetch_related("communes__parent")
+    conditions = active_condition_count()
     return [
         ProjectRow(project=p, met=p.met, not_met=p.not_met, conditions=conditions)
         for p in projects.order_by("name", "pk")
     ]
+
+
+def _with_check_counts(projects: QuerySet[ValueChainProject]) -> QuerySet[ValueChainProject]:
+    """``projects`` annotated with ``met`` and ``not_met``: their checks of active conditions."""
+    return projects.annotate(
+        met=Count("checks", filter=Q(checks__outcome=CheckOutcome.MET, checks__condition__is_active=True)),
+        not_met=Count(
+            "checks", filter=Q(checks__outcome=CheckOutcome.NOT_MET, checks__condition__is_active=True)
+        ),
+    )
+
+
+def active_condition_count() -> int:
+    """How many support conditions are in use (one query)."""
+    return SupportCondition.objects.filter(is_active=True).count()
+
+
+def projects_with_checklist(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[ValueChainProject]:
+    """The projects in scope (:func:`projects_in_scope`) annotated with ``met`` and
+    ``not_met`` as :func:`project_list` counts them, with their communes and
+    ``active_checks`` (their checks of active conditions, in the checklist's order)
+    prefetched: three queries for any number of projects, besides the count."""
+    checks = (
+        ConditionCheck.objects.filter(condition__is_active=True)
+        .select_related("condition", "checked_by")
+        .order_by("condition__position", "condition__code")
+    )
+    return _with_check_counts(projects_in_scope(visible=visible)).prefetch_related(
+        "communes", Prefetch("checks", queryset=checks, to_attr="active_checks")
+    )
 
 
 @dataclass(frozen=True)

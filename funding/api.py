@@ -1,4 +1,0 @@
-"""REST API of the funding app (being written)."""
-
-# (path under /api/v1/, view set, URL name prefix), mounted by ntm_portal.api_urls.
-ROUTES = []
