@@ -103,6 +103,9 @@ def _field_errors(detail, path: str | None = None) -> list[dict]:
     if isinstance(detail, dict):
         rows = []
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF >= 3.16 keys a list's item errors by index
+                rows += _field_errors(value, f"{path}[{key}]" if path else f"[{key}]")
+                continue
             name = None if key in ("non_field_errors", "__all__") else str(key)
             rows += _field_errors(value, name if path is None else (f"{path}.{name}" if name else path))
         return rows
@@ -162,6 +165,8 @@ def exception_handler(exc, context):
         code = code or next((name for kind, name in _CODES.items() if isinstance(exc, kind)), "error")
         if isinstance(exc, exceptions.ValidationError):
             code = "invalid"
+        elif isinstance(exc, exceptions.ParseError):
+            code = "malformed"
         errors = _field_errors(exc.detail) if isinstance(exc, exceptions.ValidationError) else []
         detail = _messages(exc)
     response.data = {"code": code, "detail": detail, "errors": errors}

@@ -321,33 +321,40 @@ def test_bad_parse_input_is_a_400_naming_the_field(client, coordinator, payload)
     client.force_login(coordinator)
     response = client.post(reverse("directive-api-parse"), payload, content_type="application/json")
     assert response.status_code == 400
-    assert list(response.json()) == ["text"]
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert [error["field"] for error in body["errors"]] == ["text"]
 
 
 def test_the_parse_api_is_for_coordinators(client, department_officer):
     client.force_login(department_officer)
     response = client.post(reverse("directive-api-parse"), {"text": "x"}, content_type="application/json")
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
 
 
 def test_the_directive_api_lists_assignments_with_their_status(client, api_client_user, seed_directive):
     client.force_login(api_client_user)
-    data = client.get(reverse("directive-api-list")).json()
-    directive = data["results"][0]
-    assert directive["number"] == "58/TB-UBND" and len(directive["tasks"]) == 14
-    office = directive["tasks"][3]["assignments"]
+    directive = client.get(reverse("directive-api-list")).json()["results"][0]
+    assert directive["number"] == "58/TB-UBND" and directive["task_count"] == 14
+    tasks = client.get(reverse("task-api-list"), {"directive": directive["id"]}).json()["results"]
+    assert len(tasks) == 14
+    office = tasks[3]["assignments"]
     assert office == [
         {
             "id": office[0]["id"],
             "agency_id": _ids("vpdp-ntm-tinh")[0],
             "agency": "Văn phòng Điều phối nông thôn mới tỉnh",
             "role": "lead",
-            "deadline": "2020-07-17",
-            "completed_on": None,
-            "percent": 0,
             "status": "open_overdue",
         }
     ]
+    detail = client.get(reverse("assignment-api-detail", args=[office[0]["id"]])).json()
+    assert (detail["deadline"], detail["completed_on"], detail["percent"], detail["status"]) == (
+        "2020-07-17",
+        None,
+        0,
+        "open_overdue",
+    )
 
 
 def _proposal(client, body: str):
