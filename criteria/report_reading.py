@@ -148,7 +148,7 @@ def read_rows(workbook, meta: Meta, layout: Layout, *, filename: str, max_rows: 
     _check_headers(sheet, layout)
     rows = []
     for number, cells in iter_rows(sheet, header_rows=HEADER_ROWS, max_rows=max_rows):
-        rows.append(_read_row(sheet.title, number, cells, layout.columns))
+        rows.append(read_row(sheet.title, number, cells, layout.columns))
     return rows
 
 
@@ -187,7 +187,11 @@ def normalise_code(text: str) -> str:
     return text.zfill(COMMUNE_CODE_DIGITS) if text.isdigit() else text
 
 
-def _read_row(sheet: str, number: int, cells, columns: tuple[Column, ...]) -> RowValues:
+def read_row(sheet: str, number: int, cells, columns: tuple[Column, ...]) -> RowValues:
+    """Row ``number`` of ``sheet`` read against ``columns``: ``cells`` (objects with
+    ``value`` and ``number_format``, column A first) as :func:`read_rows` reads a data
+    row; also how the REST API's bulk values read their JSON
+    (:mod:`criteria.services.bulk_values`), so that both say the same of the same value."""
     by_position = {index: cell for index, cell in enumerate(cells, start=1)}
     code = normalise_code(read_text(_value(by_position, CODE_COLUMN)))
     name = read_text(_value(by_position, NAME_COLUMN))

@@ -76,3 +76,10 @@ def allowed_actions(state: str, roles: frozenset[str] | set[str], *, locked: boo
             actions = actions & OPEN_AFTER_LOCK
         allowed |= actions
     return frozenset(allowed)
+
+
+def role_allows(action: Action, roles: frozenset[str] | set[str]) -> bool:
+    """Whether any of ``roles`` may take ``action`` in some state (before the lock date).
+    False means that a refusal is about who acts (the REST API answers 403), not about
+    the assessment's state now (409)."""
+    return any(action in TRANSITIONS.get((state, role), frozenset()) for state in STATES for role in roles)

@@ -193,7 +193,11 @@ def _merge(layout, assessment, row: RowValues, indicators, columns, entry) -> di
         if column.field.is_mark:
             achieved = value
         else:
-            number = value.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+            # A value too large to store is not rounded: 1e40 has more digits than the
+            # decimal context holds, and quantize() would raise.
+            number = (
+                value if abs(value) >= STORED_LIMIT else value.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+            )
             message = validate_value(indicator, ValueInput(number=number))
             if message is None and abs(number) >= STORED_LIMIT:
                 message = _("The value is too large.")

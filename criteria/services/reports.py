@@ -186,33 +186,58 @@ def upload_apply(*, upload_id: int) -> None:
         return
     outcome = dict(upload.outcome)
     for entry in upload.preview:
-        if not is_writable(entry) or str(entry["unit_id"]) in outcome:
-            continue
         key = str(entry["unit_id"])
-        try:
-            with transaction.atomic():
-                changed = _apply_entry(upload, entry)
-                outcome[key] = {"status": "imported", "changed": changed}
-                _record(upload.pk, outcome)
-        except StaleAssessment:
-            outcome[key] = {"status": "refused", "message": _changed_since_preview(entry)}
+        if not is_writable(entry) or key in outcome:
+            continue
+
+        def record(result: dict, key: str = key) -> None:
+            outcome[key] = result
             _record(upload.pk, outcome)
-        except (WorkflowRefused, OutOfScope, ValidationError) as error:
-            outcome[key] = {"status": "refused", "message": _message(error, entry)}
-            _record(upload.pk, outcome)
+
+        apply_preview_entry(
+            user=upload.uploaded_by,
+            period=upload.period,
+            criteria_set=upload.criteria_set,
+            entry=entry,
+            record=record,
+        )
     ReportUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.APPLIED, finished_at=timezone.now())
 
 
-def _apply_entry(upload: ReportUpload, entry: dict) -> int:
-    user = upload.uploaded_by
+def apply_preview_entry(
+    *, user, period: ReportingPeriod, criteria_set: CriteriaSet, entry: dict, record=None
+) -> dict:
+    """Write one preview entry that :func:`~criteria.selectors.reports.is_writable` (a new
+    draft where the commune has none, then its changed values at the version the preview
+    read) in its own transaction, as ``user``, through the assessment services (which
+    check the scope and the workflow again). Answers the commune's outcome:
+    ``{"status": "imported", "changed": <values written>}`` or ``{"status": "refused",
+    "message": <why, naming the commune>}``. ``record(outcome)``, when given, runs inside
+    the write's transaction when it succeeds (an upload stores its outcome line with the
+    commune's values, so a repeated run never writes it twice), after it when refused.
+    Used by :func:`upload_apply` and by the REST API's bulk values."""
+    try:
+        with transaction.atomic():
+            outcome = {"status": "imported", "changed": _apply_entry(user, period, criteria_set, entry)}
+            if record is not None:
+                record(outcome)
+            return outcome
+    except StaleAssessment:
+        outcome = {"status": "refused", "message": _changed_since_preview(entry)}
+    except (WorkflowRefused, OutOfScope, ValidationError) as error:
+        outcome = {"status": "refused", "message": _message(error, entry)}
+    if record is not None:
+        record(outcome)
+    return outcome
+
+
+def _apply_entry(user, period: ReportingPeriod, criteria_set: CriteriaSet, entry: dict) -> int:
     if entry["assessment_id"]:
         assessment = Assessment.objects.select_related("period").get(pk=entry["assessment_id"])
         version = entry["version"]
     else:
         commune = AdministrativeUnit.objects.get(pk=entry["unit_id"])
-        assessment = assessment_create(
-            user=user, commune=commune, period=upload.period, criteria_set=upload.criteria_set
-        )
+        assessment = assessment_create(user=user, commune=commune, period=period, criteria_set=criteria_set)
         version = assessment.version
     evidence = dict(assessment.values.values_list("indicator_id", "evidence"))
     values = {
