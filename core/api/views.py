@@ -6,7 +6,7 @@ into a DRF view) and sets ``read_permission`` ("app.view_model"), ``filterset_cl
 from the app's selectors, so that what lies outside the caller's scope is a 404.
 
 ETags: every answer with one object carries ``ETag`` (a digest of the object's JSON);
-``If-None-Match`` with it answers 304. A write wraps itself in :meth:`PortalAPIMixin.guarded`,
+a GET with ``If-None-Match`` naming it answers 304 without a body. A write wraps itself in :meth:`PortalAPIMixin.guarded`,
 which locks the row and answers 412 when ``If-Match`` is not the current ETag.
 """
 
@@ -18,7 +18,6 @@ from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, status, viewsets
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.api.errors import PreconditionFailed
@@ -57,7 +56,8 @@ class PortalAPIMixin:
     search_fields: tuple = ()
 
     def representation(self, obj) -> dict:
-        """The object as a GET answers it."""
+        """The object as a GET answers it (override where the detail's serializer is not
+        ``get_serializer``'s for the action at hand)."""
         return self.get_serializer(obj).data
 
     @contextmanager
@@ -78,13 +78,6 @@ class PortalAPIMixin:
                 raise PreconditionFailed
             yield obj
 
-    def retrieve(self, request, *args, **kwargs):
-        data = self.representation(self.get_object())
-        tag = etag_of(data)
-        if tag in _tags(request.headers.get("If-None-Match", "")):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-        return Response(data)
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
@@ -95,11 +88,16 @@ class PortalAPIMixin:
             and not response.has_header("ETag")
         ):
             response["ETag"] = etag_of(data)
+            if request.method in ("GET", "HEAD") and response["ETag"] in _tags(
+                request.headers.get("If-None-Match", "")
+            ):
+                response.status_code, response.data = status.HTTP_304_NOT_MODIFIED, None
         return response
 
 
 class PortalViewSet(PortalAPIMixin, viewsets.GenericViewSet):
-    """A generic view set with the portal's defaults; add DRF's list/retrieve mixins."""
+    """A generic view set with the portal's defaults; add DRF's list/retrieve mixins
+    (only the routes of the mixins added are served)."""
 
 
 class PortalReadOnlyViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):

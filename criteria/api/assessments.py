@@ -249,7 +249,9 @@ class AssessmentApiFilter(PortalFilterSet):
 _DETAIL = OpenApiResponse(AssessmentDetailSerializer)
 
 
-class AssessmentViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Assessments of the caller's scope (see the module docstring)."""
 
     queryset = Assessment.objects.none()  # the schema's model; get_queryset scopes
