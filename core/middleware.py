@@ -39,8 +39,30 @@ class NotFoundPageMiddleware:
     """Answer an ``Http404`` raised by a view (a unit, assessment or assignment outside
     the user's scope) with the portal's own Vietnamese 404 page, also when DEBUG is on as
     in the demo of ``make run``, where Django would show its English technical page with
-    the site's URL patterns. Unknown page addresses (no view) keep Django's handling; an
-    unknown address under /api/ answers the API's JSON error (``core.api.errors``)."""
+    the site's URL patterns. Unknown addresses (no view) keep Django's handling."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return render(request, "404.html", status=404)
+        return None
+
+
+# The API's codes (core.api.errors) of the error pages Django itself may answer.
+_API_CODES = {400: "malformed", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+
+
+class ApiErrorPageMiddleware:
+    """Under /api/, an error Django answers itself with an HTML page (an unknown
+    address, a body it cannot read such as a multipart body without a boundary, a body
+    larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``) becomes the API's JSON error
+    (``{"code", "detail", "errors"}``, :mod:`core.api.errors`). Placed before every
+    middleware that may read the body."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,15 +70,22 @@ class NotFoundPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            response.status_code == 404
-            and request.path.startswith("/api/")
+            request.path.startswith("/api/")
+            and response.status_code >= 400
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            body = {"code": "not_found", "detail": _("No such address in the API."), "errors": []}
-            return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+            messages = {
+                400: _("The request could not be read."),
+                403: _("You may not do this."),
+                404: _("No such address in the API."),
+                405: _("This method is not allowed here."),
+            }
+            body = {
+                "code": _API_CODES.get(response.status_code, "server_error"),
+                "detail": str(
+                    messages.get(response.status_code, _("The server could not answer. Try again later."))
+                ),
+                "errors": [],
+            }
+            return JsonResponse(body, status=response.status_code, json_dumps_params={"ensure_ascii": False})
         return response
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, Http404) and not request.path.startswith("/api/"):
-            return render(request, "404.html", status=404)
-        return None

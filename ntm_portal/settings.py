@@ -20,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from core.api.enums import ChoicesClassNames
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.DefaultLanguageMiddleware",
+    "core.middleware.ApiErrorPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -298,15 +301,34 @@ REST_FRAMEWORK = {
 }
 # Calls per token (or per logged-in person) before 429: "<n>/<second|minute|hour|day>".
 NTM_API_RATE = env.str("NTM_API_RATE", default="600/minute")
+# The OpenAPI schema and its two documentation pages (core.api.docs). They are public:
+# a provincial system integrator without a portal account must be able to read how to
+# connect, and the schema describes the API's shape (paths, fields, codes), never its
+# data; every data endpoint still needs a token or a session. TITLE is the schema's file
+# name; the title and description people read are set, translated, by describe_schema.
 SPECTACULAR_SETTINGS = {
     "TITLE": "NTM Portal API",
-    "DESCRIPTION": "REST API of the provincial New Rural Development (nông thôn mới) portal.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Each enum named after its choices class (UnitKindEnum, AgencyKindEnum), not after
+    # the field ("kind"), which several resources share.
+    "ENUM_NAME_OVERRIDES": ChoicesClassNames(),
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.docs.describe_schema",
+    ],
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "docExpansion": "list",
+        "filter": True,
+        "displayRequestDuration": True,
+        "defaultModelsExpandDepth": 0,
+    },
 }
 
 LOGGING = {

@@ -263,3 +263,19 @@ def test_an_unknown_api_address_is_a_json_404(issue_token, bearer):
     response = bearer(issue_token("vpdp-ntm-tinh")).get("/api/v1/khong-co/")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "Không có địa chỉ này trong API.", "errors": []}
+
+
+def test_a_body_django_cannot_read_is_a_json_400(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    response = api.generic(
+        "POST", "/api/v1/directives/parse/", b"--\r\n", content_type="multipart/form-data; boundary="
+    )
+    assert response.status_code == 400
+    assert response.json() == {"code": "malformed", "detail": "Không đọc được yêu cầu gửi lên.", "errors": []}
+
+
+def test_unreadable_json_is_malformed_in_vietnamese(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    response = api.generic("POST", "/api/v1/directives/parse/", b"{bad", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"code": "malformed", "detail": "Không đọc được dữ liệu JSON.", "errors": []}
