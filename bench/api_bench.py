@@ -15,8 +15,9 @@ Nguyên's units and agencies, the national criteria sets and periods, then
 of ``TASKS`` tasks given to ``AGENCIES_PER_TASK`` agencies each; issues a read-write
 token to the provincial coordination office; serves it with gunicorn (``WORKERS`` sync
 workers, production settings: DEBUG off) and runs wrk (``CONNECTIONS`` connections,
-``SECONDS`` s, one warm-up run first) on each URL, page size 50. Prints requests/s and
-the portal's share of the bare view's.
+``SECONDS`` s, one warm-up run first) on each URL, page size 50, page 3: the portal's
+list in its default order (the pages' order: period, district, commune) and ordered by
+id as the bare view is. Prints requests/s and the portal's share of the bare view's.
 """
 
 import os
@@ -110,6 +111,10 @@ Assignment.objects.bulk_create(
 coordinator = User.objects.create_user("bench", agency=Agency.objects.get(code="vpdp-ntm-tinh"), is_superuser=True)
 issued = api_token_issue(user=coordinator, agency=Agency.objects.get(code="vpdp-ntm-tinh"), name="bench",
     access="read_write", expires_on=timezone.localdate() + datetime.timedelta(days=30))
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # what autovacuum does on a live server
 print(issued.key, Assessment.objects.count(), Assignment.objects.count())
 """
 
@@ -160,24 +165,28 @@ def main():
                 str(WORKERS),
                 "-b",
                 f"127.0.0.1:{port}",
-                "-q",
+                "--log-level",
+                "warning",
             ],
             cwd=ROOT,
             env=env,
         )
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start")
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
         auth = {"Authorization": f"Bearer {key}"}
-        print(f"{'list':<14} {'portal req/s':>13} {'bare req/s':>11} {'share':>7}")
+        print(f"{'list':<34} {'portal req/s':>13} {'bare req/s':>11} {'share':>7}")
         for name in ("assessments", "assignments"):
-            portal = _wrk(f"{base}/api/v1/{name}/{PAGE}", auth)
             bare = _wrk(f"{base}/bench/bare/{name}/{PAGE}", {})
-            print(f"{name:<14} {portal:>13.1f} {bare:>11.1f} {portal / bare:>7.0%}")
+            for label, query in (("default order", ""), ("ordering=id", "&ordering=id")):
+                portal = _wrk(f"{base}/api/v1/{name}/{PAGE}{query}", auth)
+                print(f"{name + ', ' + label:<34} {portal:>13.1f} {bare:>11.1f} {portal / bare:>7.0%}")
     finally:
         if server is not None:
             server.terminate()

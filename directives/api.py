@@ -457,12 +457,13 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     """One agency's assignment, as its page shows it (see the module docstring)."""
 
-    directive_id = serializers.IntegerField(source="task.directive_id", read_only=True)
+    # directive_id, agency_name and extension_list come from AssignmentViewSet's query.
+    directive_id = serializers.IntegerField(read_only=True)
     task_id = serializers.IntegerField(read_only=True)
     agency_id = serializers.IntegerField(read_only=True)
-    agency = serializers.CharField(source="agency.name", read_only=True)
+    agency = serializers.CharField(source="agency_name", read_only=True)
     status = serializers.ChoiceField(choices=Bucket.choices, source="bucket", read_only=True)
-    extension_requests = ExtensionRequestSerializer(source="extensions", many=True, read_only=True)
+    extension_requests = ExtensionRequestSerializer(source="extension_list", many=True, read_only=True)
 
     class Meta:
         model = Assignment
@@ -676,9 +677,9 @@ class AssignmentViewSet(PortalReadOnlyViewSet):
         return (
             assignment_scope(self.request.user)
             .with_bucket(timezone.localdate())
-            .alias(agency_name=F("agency__name"), status=_STATUS_RANK)
-            .select_related("agency", "task")
-            .prefetch_related(Prefetch("extensions", queryset=extensions))
+            .annotate(agency_name=F("agency__name"), directive_id=F("task__directive_id"))
+            .alias(status=_STATUS_RANK)
+            .prefetch_related(Prefetch("extensions", queryset=extensions, to_attr="extension_list"))
         )
 
     @extend_schema(summary=gettext_lazy("Assignments the caller may open, with their status today"))

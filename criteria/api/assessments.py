@@ -46,9 +46,10 @@ scope: 404; a bad value: 400 naming ``values[i].number`` and the indicator.
 """
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -199,6 +200,41 @@ class CriterionResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AssessmentListSerializer(AssessmentSerializer):
+    """The list's rows: the same fields, the commune's, period's and set's codes and
+    name read from the list query's own columns (:data:`_JOINED`), and the people from
+    ``context["people"]`` (user id -> user), not from related objects built per row."""
+
+    commune_code = serializers.CharField(read_only=True)
+    commune_name = serializers.CharField(read_only=True)
+    period_code = serializers.CharField(read_only=True)
+    criteria_set_code = serializers.CharField(read_only=True)
+
+    def _of(self, user_id):
+        return _person(self.context["people"].get(user_id)) if user_id else None
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_created_by(self, assessment) -> dict | None:
+        return self._of(assessment.created_by_id)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_submitted_by(self, assessment) -> dict | None:
+        return self._of(assessment.submitted_by_id)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_decided_by(self, assessment) -> dict | None:
+        return self._of(assessment.decided_by_id)
+
+
+# The columns of related rows the list shows, as the list query selects them.
+_JOINED = {
+    "commune_code": F("commune__code"),
+    "commune_name": F("commune__name"),
+    "period_code": F("period__code"),
+    "criteria_set_code": F("criteria_set__code"),
+}
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     """An assessment with its values, criterion results and the caller's actions."""
 
@@ -249,6 +285,17 @@ class AssessmentApiFilter(PortalFilterSet):
 _DETAIL = OpenApiResponse(AssessmentDetailSerializer)
 
 
+# What the list reads of an assessment (the rest is not loaded).
+_LIST_COLUMNS = (
+    *(name for name in AssessmentSerializer.Meta.fields if not name.endswith(("_code", "_name", "_by"))),
+    "created_by_id",
+    "submitted_by_id",
+    "decided_by_id",
+)
+_PEOPLE = get_user_model().objects.only("id", "username", "first_name", "last_name")
+_PEOPLE_ROLES = ("created_by", "submitted_by", "decided_by")
+
+
 class AssessmentViewSet(
     PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -271,11 +318,12 @@ class AssessmentViewSet(
     search_fields = ("commune__name",)
 
     def get_queryset(self):
-        rows = assessment_list(visible=self.request.user.unit_scope()).select_related(
-            "created_by", "submitted_by", "decided_by"
-        )
+        rows = assessment_list(visible=self.request.user.unit_scope())
         if self.action == "list":
-            return rows
+            # The people come in one query of their own (:meth:`list`): joined into the
+            # list's query they cost more in PostgreSQL's planning than the rest of it.
+            return rows.select_related(None).only(*_LIST_COLUMNS).annotate(**_JOINED)
+        rows = rows.select_related("created_by", "submitted_by", "decided_by")
         values = (
             IndicatorValue.objects.select_related("indicator")
             .prefetch_related("indicator__group_targets")
@@ -287,7 +335,7 @@ class AssessmentViewSet(
         )
 
     def get_serializer_class(self):
-        return AssessmentSerializer if self.action == "list" else AssessmentDetailSerializer
+        return AssessmentListSerializer if self.action == "list" else AssessmentDetailSerializer
 
     def representation(self, obj) -> dict:
         return AssessmentDetailSerializer(obj, context=self.get_serializer_context()).data
@@ -304,7 +352,14 @@ class AssessmentViewSet(
 
     @extend_schema(summary=gettext_lazy("List assessments"))
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        ids = {getattr(row, f"{role}_id") for row in page for role in _PEOPLE_ROLES} - {None}
+        # One query whatever the page holds (for no one too), so the list's count is fixed.
+        people = {person.pk: person for person in _PEOPLE.filter(pk__in=ids or [0])}
+        serializer = self.get_serializer(
+            page, many=True, context=self.get_serializer_context() | {"people": people}
+        )
+        return self.get_paginated_response(serializer.data)
 
     @extend_schema(
         summary=gettext_lazy("One assessment with its values"), responses=AssessmentDetailSerializer
