@@ -10,7 +10,10 @@
   their history (and from the history of the ``updated_via`` children).
 """
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,6 +84,27 @@ class FoldedSearchFilter(BaseFilterBackend):
         ]
 
 
+class _UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time, given back in UTC: PostgreSQL refuses the offsets
+    beyond ±15:59 that ISO 8601 allows (``-19:57`` was a 500), and a time near year 1 or
+    9999 that does not exist in UTC is a 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                _("Give a date and time between the years 1 and 9999."), code="invalid"
+            ) from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcIsoDateTimeField
+
+
 class PortalFilterSet(django_filters.FilterSet):
     """Base of every API filter set: ``updated_since`` on the model's history, and on
     the history of the children named in ``updated_via`` (pairs of a historical model
@@ -88,7 +112,7 @@ class PortalFilterSet(django_filters.FilterSet):
 
     updated_via: tuple = ()
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         method="filter_updated_since", label=gettext_lazy("Created or changed since (ISO 8601)")
     )
 
