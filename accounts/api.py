@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Agency, AgencyKind
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter, YesNoFilter
 from core.api.views import PortalReadOnlyViewSet
 
 
@@ -51,9 +51,9 @@ class AgencySerializer(serializers.ModelSerializer):
 
 class AgencyFilter(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("kind"))
-    is_active = django_filters.BooleanFilter(label=_("active"))
-    assignable = django_filters.BooleanFilter(method="filter_assignable", label=_("receives new work"))
-    scope = django_filters.NumberFilter(field_name="scope_id", label=_("scope"))
+    is_active = YesNoFilter(label=_("active"))
+    assignable = YesNoFilter(method="filter_assignable", label=_("receives new work"))
+    scope = WholeNumberFilter(field_name="scope_id", label=_("scope"))
 
     class Meta:
         model = Agency

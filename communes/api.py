@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter, YesNoFilter
 from core.api.views import PortalReadOnlyViewSet
 
 
@@ -82,11 +82,9 @@ class UnitSerializer(serializers.ModelSerializer):
 class UnitFilter(PortalFilterSet):
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices, label=_("level"))
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("kind"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent unit"))
+    parent = WholeNumberFilter(field_name="parent_id", label=_("parent unit"))
     code = django_filters.CharFilter(label=_("GSO code"))
-    in_force = django_filters.BooleanFilter(
-        field_name="valid_until", lookup_expr="isnull", label=_("in force")
-    )
+    in_force = YesNoFilter(field_name="valid_until", lookup_expr="isnull", label=_("in force"))
 
     class Meta:
         model = AdministrativeUnit

@@ -67,7 +67,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.api.errors import Conflict
-from core.api.filters import PortalFilterSet
+from core.api.filters import IsoDateFilter, PortalFilterSet, WholeNumberFilter, YesNoFilter
 from core.api.views import PortalReadOnlyViewSet
 from core.text import nfc
 from directives.metadata import parse_metadata
@@ -168,37 +168,6 @@ def parse_view(request):
     return Response(ordered | {k: proposal[k] for k in ("recipient_ids", "sections", "tasks")})
 
 
-# --- Filters shared by the lists -------------------------------------------------------
-
-
-@extend_schema_field({"type": "string", "enum": ["true", "false"]})
-class YesNoFilter(django_filters.TypedChoiceFilter):
-    """``true`` or ``false``, nothing else (another value is a 400 naming the parameter,
-    where django-filter's BooleanFilter would silently ignore it)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", (("true", "true"), ("false", "false")))
-        kwargs.setdefault("coerce", lambda value: value == "true")
-        super().__init__(*args, **kwargs)
-
-
-# Dates in the query string are ISO 8601 (YYYY-MM-DD), as in every answer: the
-# interface's dd/mm/yyyy would be read month first by many systems.
-_ISO_DATE = ["%Y-%m-%d"]
-
-
-def _on_or_before(field: str, label) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name=field, lookup_expr="lte", label=label, input_formats=_ISO_DATE
-    )
-
-
-def _on_or_after(field: str, label) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name=field, lookup_expr="gte", label=label, input_formats=_ISO_DATE
-    )
-
-
 # --- Directives ------------------------------------------------------------------------
 
 
@@ -264,10 +233,14 @@ class DirectiveFilter(PortalFilterSet):
         (Assignment.history.model, "task__directive_id"),
     )
 
-    issued_on_before = _on_or_before("issued_on", gettext_lazy("Issued on or before (YYYY-MM-DD)"))
-    issued_on_after = _on_or_after("issued_on", gettext_lazy("Issued on or after (YYYY-MM-DD)"))
+    issued_on_before = IsoDateFilter(
+        field_name="issued_on", lookup_expr="lte", label=gettext_lazy("Issued on or before (YYYY-MM-DD)")
+    )
+    issued_on_after = IsoDateFilter(
+        field_name="issued_on", lookup_expr="gte", label=gettext_lazy("Issued on or after (YYYY-MM-DD)")
+    )
     kind = django_filters.ChoiceFilter(choices=DirectiveKind.choices, label=gettext_lazy("kind"))
-    agency = django_filters.NumberFilter(
+    agency = WholeNumberFilter(
         method="filter_agency", label=gettext_lazy("Agency id: a recipient or assigned a task")
     )
 
@@ -364,10 +337,14 @@ class TaskSerializer(serializers.ModelSerializer):
 class TaskFilter(PortalFilterSet):
     updated_via = ((Assignment.history.model, "task_id"),)
 
-    directive = django_filters.NumberFilter(field_name="directive_id", label=gettext_lazy("directive id"))
-    agency = django_filters.NumberFilter(method="filter_agency", label=gettext_lazy("Agency id assigned"))
-    deadline_before = _on_or_before("deadline", gettext_lazy("Deadline on or before (YYYY-MM-DD)"))
-    deadline_after = _on_or_after("deadline", gettext_lazy("Deadline on or after (YYYY-MM-DD)"))
+    directive = WholeNumberFilter(field_name="directive_id", label=gettext_lazy("directive id"))
+    agency = WholeNumberFilter(method="filter_agency", label=gettext_lazy("Agency id assigned"))
+    deadline_before = IsoDateFilter(
+        field_name="deadline", lookup_expr="lte", label=gettext_lazy("Deadline on or before (YYYY-MM-DD)")
+    )
+    deadline_after = IsoDateFilter(
+        field_name="deadline", lookup_expr="gte", label=gettext_lazy("Deadline on or after (YYYY-MM-DD)")
+    )
     has_deadline = YesNoFilter(method="filter_has_deadline", label=gettext_lazy("Has a deadline"))
     overdue = YesNoFilter(
         method="filter_overdue", label=gettext_lazy("An assignment is open past its deadline today")
@@ -483,18 +460,20 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentFilter(PortalFilterSet):
-    agency = django_filters.NumberFilter(field_name="agency_id", label=gettext_lazy("agency id"))
-    directive = django_filters.NumberFilter(
-        field_name="task__directive_id", label=gettext_lazy("directive id")
-    )
-    task = django_filters.NumberFilter(field_name="task_id", label=gettext_lazy("task id"))
+    agency = WholeNumberFilter(field_name="agency_id", label=gettext_lazy("agency id"))
+    directive = WholeNumberFilter(field_name="task__directive_id", label=gettext_lazy("directive id"))
+    task = WholeNumberFilter(field_name="task_id", label=gettext_lazy("task id"))
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices, label=gettext_lazy("role"))
     status = django_filters.ChoiceFilter(
         field_name="bucket", choices=Bucket.choices, label=gettext_lazy("Status bucket today")
     )
     overdue = YesNoFilter(method="filter_overdue", label=gettext_lazy("Open past its deadline today"))
-    deadline_before = _on_or_before("deadline", gettext_lazy("Deadline on or before (YYYY-MM-DD)"))
-    deadline_after = _on_or_after("deadline", gettext_lazy("Deadline on or after (YYYY-MM-DD)"))
+    deadline_before = IsoDateFilter(
+        field_name="deadline", lookup_expr="lte", label=gettext_lazy("Deadline on or before (YYYY-MM-DD)")
+    )
+    deadline_after = IsoDateFilter(
+        field_name="deadline", lookup_expr="gte", label=gettext_lazy("Deadline on or after (YYYY-MM-DD)")
+    )
 
     class Meta:
         model = Assignment
@@ -754,10 +733,10 @@ class AssignmentViewSet(PortalReadOnlyViewSet):
 
 
 class ProgressReportFilter(PortalFilterSet):
-    assignment = django_filters.NumberFilter(field_name="assignment_id", label=gettext_lazy("assignment id"))
-    agency = django_filters.NumberFilter(field_name="assignment__agency_id", label=gettext_lazy("agency id"))
-    task = django_filters.NumberFilter(field_name="assignment__task_id", label=gettext_lazy("task id"))
-    directive = django_filters.NumberFilter(
+    assignment = WholeNumberFilter(field_name="assignment_id", label=gettext_lazy("assignment id"))
+    agency = WholeNumberFilter(field_name="assignment__agency_id", label=gettext_lazy("agency id"))
+    task = WholeNumberFilter(field_name="assignment__task_id", label=gettext_lazy("task id"))
+    directive = WholeNumberFilter(
         field_name="assignment__task__directive_id", label=gettext_lazy("directive id")
     )
 

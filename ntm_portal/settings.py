@@ -138,6 +138,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, with permissions read from the role table first (no query
+# beyond the user's groups).
+AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -232,3 +232,21 @@ def test_the_menus_role_permissions_agree_with_djangos_permissions(request, pers
     user = request.getfixturevalue(persona)
     every = sorted({permission for permissions in ROLE_PERMISSIONS.values() for permission in permissions})
     assert {p for p in every if role_grants(user, p)} == {p for p in every if user.has_perm(p)}
+
+
+def test_role_permissions_are_answered_from_the_role_table_in_one_query(dai_tu_officer, django_assert_num_queries):
+    """accounts.backends.RoleBackend: the user's groups, nothing more; what the table does
+    not hold (a permission given to one user in the admin) still counts."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    officer = User.objects.get(pk=dai_tu_officer.pk)
+    with django_assert_num_queries(1):
+        assert officer.has_perm("directives.add_progressreport")
+        assert officer.has_perm("funding.add_cementuse")
+    assert not officer.has_perm("directives.add_directive")
+    officer.user_permissions.add(Permission.objects.get(codename="add_directive"))
+    assert User.objects.get(pk=officer.pk).has_perm("directives.add_directive")
+    officer.is_active = False
+    assert not officer.has_perm("directives.add_progressreport")

@@ -8,6 +8,12 @@
 * :class:`PortalFilterSet`: a django-filter set with ``updated_since`` (ISO 8601 date
   and time) for incremental sync: the rows created or changed since then, read from
   their history (and from the history of the ``updated_via`` children).
+* The filters every list uses, each refusing (400 naming the parameter) what
+  django-filter's own would ignore or pass on to the database: :class:`YesNoFilter`
+  (``true``/``false``), :class:`WholeNumberFilter` (ids, stars: "1.5" or a number past
+  the database's 64 bits), :class:`YearFilter` (1900-2200), :class:`IsoDateFilter`
+  (``YYYY-MM-DD`` only: the interface's dd/mm/yyyy would be read month first by many
+  systems) and :func:`date_range`.
 """
 
 import datetime
@@ -17,6 +23,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
@@ -122,3 +129,61 @@ class PortalFilterSet(django_filters.FilterSet):
         for historical, link in self.updated_via:
             changed |= Q(pk__in=historical.objects.filter(history_date__gte=value).values(link))
         return queryset.filter(changed)
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``, nothing else (django-filter's BooleanFilter ignores another
+    value silently)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", (("true", "true"), ("false", "false")))
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+_BIGINT = 2**63 - 1
+
+
+class _WholeNumberField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -_BIGINT)
+        kwargs.setdefault("max_value", _BIGINT)
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number: an id, a number of stars. "1.5" is a 400, not 1; one past the
+    database's 64-bit integers is a 400, not a 500."""
+
+    field_class = _WholeNumberField
+
+
+class YearFilter(WholeNumberFilter):
+    """A year from 1900 to 2200 (``lookup_expr="year"`` on a date, or a year column):
+    year 0 is not a date the database can hold."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(*args, **kwargs)
+
+
+ISO_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date written ``YYYY-MM-DD``, as every answer writes it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
+        super().__init__(*args, **kwargs)
+
+
+def date_range(field_name: str, label) -> tuple[IsoDateFilter, IsoDateFilter]:
+    """``(on or after, on or before)`` filters of ``field_name``, both bounds included:
+    ``deadline_after, deadline_before = date_range("deadline", _("deadline"))``."""
+    return (
+        IsoDateFilter(field_name=field_name, lookup_expr="gte", label=label),
+        IsoDateFilter(field_name=field_name, lookup_expr="lte", label=label),
+    )

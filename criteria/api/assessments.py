@@ -61,7 +61,7 @@ from rest_framework.response import Response
 from communes.models import AdministrativeUnit
 from communes.scope import get_unit_or_404
 from core.api.errors import Conflict
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter
 from core.api.views import PortalAPIMixin
 from core.exceptions import READ_ONLY_MESSAGE
 from criteria.api.bulk_values import BulkAnswer, BulkInput, bulk_answer, posted_communes
@@ -259,12 +259,10 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
 
 class AssessmentApiFilter(PortalFilterSet):
-    period = django_filters.NumberFilter(field_name="period_id", label=gettext_lazy("Period (id)"))
-    criteria_set = django_filters.NumberFilter(
-        field_name="criteria_set_id", label=gettext_lazy("Criteria set (id)")
-    )
-    commune = django_filters.NumberFilter(field_name="commune_id", label=gettext_lazy("Commune (unit id)"))
-    unit = django_filters.NumberFilter(
+    period = WholeNumberFilter(field_name="period_id", label=gettext_lazy("Period (id)"))
+    criteria_set = WholeNumberFilter(field_name="criteria_set_id", label=gettext_lazy("Criteria set (id)"))
+    commune = WholeNumberFilter(field_name="commune_id", label=gettext_lazy("Commune (unit id)"))
+    unit = WholeNumberFilter(
         method="filter_unit", label=gettext_lazy("Unit (id): the communes at or under it")
     )
     status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, label=gettext_lazy("Status"))

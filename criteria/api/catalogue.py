@@ -61,12 +61,10 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.decorators import action
@@ -75,7 +73,7 @@ from rest_framework.response import Response
 from accounts.models import Agency
 from accounts.roles import is_coordinator
 from communes.models import AdministrativeUnit
-from core.api.filters import PortalFilterSet
+from core.api.filters import IsoDateFilter, PortalFilterSet, WholeNumberFilter, YearFilter, YesNoFilter
 from core.api.views import PortalReadOnlyViewSet, PortalViewSet
 from core.exceptions import READ_ONLY_MESSAGE
 from criteria.models import (
@@ -112,42 +110,6 @@ from criteria.services.catalogue import (
     indicator_set_target,
 )
 from criteria.services.recognitions import recognition_create
-
-# --- filters that refuse what they cannot read ------------------------------------------
-
-
-class _StrictBooleanField(forms.Field):
-    """``true``/``false`` (or ``1``/``0``); anything else is an error, not "no filter"."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in ("true", "1"):
-            return True
-        if text in ("false", "0"):
-            return False
-        raise forms.ValidationError(_("Use true or false."), code="invalid")
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.Filter):
-    """A yes/no filter that answers 400 on a value other than true, false, 1 or 0
-    (django-filter's own BooleanFilter ignores such a value)."""
-
-    field_class = _StrictBooleanField
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (a year, a criterion's number); "2020.5" is a 400."""
-
-    field_class = forms.IntegerField
-
-
-# The years a year filter takes (as criteria.services.catalogue.periods_ensure): outside
-# them a 400, not a date the database cannot hold.
-YEARS = {"min_value": 1900, "max_value": 2200}
-
 
 # --- who may write -------------------------------------------------------------------
 
@@ -334,9 +296,9 @@ class CriteriaSetFilter(PortalFilterSet):
 
     code = django_filters.CharFilter(label=_("code"))
     level = django_filters.ChoiceFilter(choices=CriteriaSetLevel.choices, label=_("level"))
-    based_on = django_filters.NumberFilter(field_name="based_on_id", label=_("copied from (set id)"))
-    province = django_filters.NumberFilter(field_name="province_id", label=_("province (unit id)"))
-    in_force_on = django_filters.DateFilter(method="filter_in_force_on", label=_("in force on (date)"))
+    based_on = WholeNumberFilter(field_name="based_on_id", label=_("copied from (set id)"))
+    province = WholeNumberFilter(field_name="province_id", label=_("province (unit id)"))
+    in_force_on = IsoDateFilter(method="filter_in_force_on", label=_("in force on (date)"))
 
     class Meta:
         model = CriteriaSet
@@ -421,10 +383,10 @@ class CriterionFilter(PortalFilterSet):
         (IndicatorGroupTarget.history.model, "indicator__criterion_id"),
     )
 
-    criteria_set = django_filters.NumberFilter(field_name="criteria_set_id", label=_("criteria set (id)"))
-    number = IntegerFilter(label=_("criterion number"), min_value=1, max_value=32767)
+    criteria_set = WholeNumberFilter(field_name="criteria_set_id", label=_("criteria set (id)"))
+    number = WholeNumberFilter(label=_("criterion number"), min_value=1, max_value=32767)
     group = django_filters.CharFilter(label=_("group of criteria"))
-    responsible_agency = django_filters.NumberFilter(
+    responsible_agency = WholeNumberFilter(
         field_name="responsible_agency_id", label=_("responsible department (agency id)")
     )
 
@@ -479,15 +441,13 @@ class CriterionViewSet(PortalReadOnlyViewSet):
 class IndicatorFilter(PortalFilterSet):
     updated_via = ((IndicatorGroupTarget.history.model, "indicator_id"),)
 
-    criteria_set = django_filters.NumberFilter(
-        field_name="criterion__criteria_set_id", label=_("criteria set (id)")
-    )
-    criterion = django_filters.NumberFilter(field_name="criterion_id", label=_("criterion (id)"))
+    criteria_set = WholeNumberFilter(field_name="criterion__criteria_set_id", label=_("criteria set (id)"))
+    criterion = WholeNumberFilter(field_name="criterion_id", label=_("criterion (id)"))
     code = django_filters.CharFilter(label=_("code"))
     measure_type = django_filters.ChoiceFilter(choices=MeasureType.choices, label=_("measure type"))
     comparison = django_filters.ChoiceFilter(choices=Comparison.choices, label=_("comparison"))
     verification = django_filters.ChoiceFilter(choices=Verification.choices, label=_("verification"))
-    needs_target = StrictBooleanFilter(method="filter_needs_target", label=_("numeric with no target yet"))
+    needs_target = YesNoFilter(method="filter_needs_target", label=_("numeric with no target yet"))
 
     class Meta:
         model = Indicator
@@ -629,11 +589,9 @@ class PeriodSerializer(serializers.ModelSerializer):
 class PeriodFilter(PortalFilterSet):
     code = django_filters.CharFilter(label=_("code"))
     kind = django_filters.ChoiceFilter(choices=PeriodKind.choices, label=_("kind"))
-    year = IntegerFilter(
-        field_name="start", lookup_expr="year", label=_("year the period starts in"), **YEARS
-    )
-    on = django_filters.DateFilter(method="filter_on", label=_("contains the day"))
-    locked = StrictBooleanFilter(method="filter_locked", label=_("locked today (after the lock date)"))
+    year = YearFilter(field_name="start", lookup_expr="year", label=_("year the period starts in"))
+    on = IsoDateFilter(method="filter_on", label=_("contains the day"))
+    locked = YesNoFilter(method="filter_locked", label=_("locked today (after the lock date)"))
 
     class Meta:
         model = ReportingPeriod
@@ -875,22 +833,18 @@ class RecognitionSerializer(serializers.ModelSerializer):
 
 
 class RecognitionFilter(PortalFilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("unit (id)"))
-    within = django_filters.NumberFilter(
-        method="filter_within", label=_("the unit and the units below it (id)")
-    )
+    unit = WholeNumberFilter(field_name="unit_id", label=_("unit (id)"))
+    within = WholeNumberFilter(method="filter_within", label=_("the unit and the units below it (id)"))
     level = django_filters.ChoiceFilter(choices=RecognitionLevel.choices, label=_("level"))
-    criteria_set = django_filters.NumberFilter(field_name="criteria_set_id", label=_("criteria set (id)"))
-    year = IntegerFilter(
-        field_name="decision_date", lookup_expr="year", label=_("year of the decision"), **YEARS
-    )
-    decided_after = django_filters.DateFilter(
+    criteria_set = WholeNumberFilter(field_name="criteria_set_id", label=_("criteria set (id)"))
+    year = YearFilter(field_name="decision_date", lookup_expr="year", label=_("year of the decision"))
+    decided_after = IsoDateFilter(
         field_name="decision_date", lookup_expr="gte", label=_("decided on or after")
     )
-    decided_before = django_filters.DateFilter(
+    decided_before = IsoDateFilter(
         field_name="decision_date", lookup_expr="lte", label=_("decided on or before")
     )
-    is_demo = StrictBooleanFilter(method="filter_is_demo", label=_("illustrative demo data"))
+    is_demo = YesNoFilter(method="filter_is_demo", label=_("illustrative demo data"))
 
     class Meta:
         model = Recognition

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter, date_range
 from funding.api import common
 from funding.api.common import FundingViewSet, InputSerializer, TextField, UserNameField
 from funding.api.reserve import ReserveActions
@@ -112,11 +112,9 @@ class BatchInput(InputSerializer):
 class BatchFilter(PortalFilterSet):
     year = common.year_filter()
     kind = django_filters.ChoiceFilter(choices=BatchKind.choices, label=gettext_lazy("kind"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=gettext_lazy("Gives cement to this unit"))
+    unit = WholeNumberFilter(method="filter_unit", label=gettext_lazy("Gives cement to this unit"))
     district = common.within_filter(gettext_lazy("Gives cement to this unit or a unit under it"))
-    decision_date_after, decision_date_before = common.date_filters(
-        "decision_date", gettext_lazy("decision date")
-    )
+    decision_date_after, decision_date_before = date_range("decision_date", gettext_lazy("decision date"))
 
     updated_via = ((CementAllocation.history.model, "batch_id"),)
 
@@ -236,7 +234,7 @@ class CementAllocationSerializer(serializers.ModelSerializer):
 
 
 class AllocationFilter(common.HolderFilterMixin, PortalFilterSet):
-    batch = django_filters.NumberFilter(field_name="batch_id", label=gettext_lazy("batch"))
+    batch = WholeNumberFilter(field_name="batch_id", label=gettext_lazy("batch"))
     year = common.year_filter("batch__year")
     kind = django_filters.ChoiceFilter(
         field_name="batch__kind", choices=BatchKind.choices, label=gettext_lazy("kind")
@@ -297,9 +295,7 @@ class DeliveryFilter(common.HolderFilterMixin, PortalFilterSet):
     unit = common.unit_filter()
     district = common.within_filter()
     year = common.year_filter()
-    delivered_on_after, delivered_on_before = common.date_filters(
-        "delivered_on", gettext_lazy("delivery date")
-    )
+    delivered_on_after, delivered_on_before = date_range("delivered_on", gettext_lazy("delivery date"))
 
     class Meta:
         model = CementDelivery
@@ -404,8 +400,8 @@ class UseFilter(common.HolderFilterMixin, PortalFilterSet):
     district = common.within_filter()
     year = common.year_filter()
     purpose = django_filters.ChoiceFilter(choices=UsePurpose.choices, label=gettext_lazy("purpose"))
-    place = django_filters.NumberFilter(field_name="place_id", label=gettext_lazy("commune or hamlet"))
-    used_on_after, used_on_before = common.date_filters("used_on", gettext_lazy("date of use"))
+    place = WholeNumberFilter(field_name="place_id", label=gettext_lazy("commune or hamlet"))
+    used_on_after, used_on_before = date_range("used_on", gettext_lazy("date of use"))
 
     class Meta:
         model = CementUse

@@ -17,7 +17,6 @@ Conventions of every funding endpoint:
 
 from contextlib import contextmanager
 
-import django_filters
 from django.core import validators
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -30,6 +29,7 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
 from communes.models import MAX_TREE_DEPTH, AdministrativeUnit
+from core.api.filters import WholeNumberFilter, YearFilter
 from core.api.views import PortalReadOnlyViewSet
 from core.exceptions import READ_ONLY_MESSAGE, OutOfScope
 from core.text import clean
@@ -310,43 +310,18 @@ def under(path: str, pk) -> Q:
 
 
 def unit_filter(field_name: str = "unit_id", label=None):
-    return django_filters.NumberFilter(field_name=field_name, label=label or gettext_lazy("locality"))
+    return WholeNumberFilter(field_name=field_name, label=label or gettext_lazy("locality"))
 
 
 def within_filter(label=None):
-    return django_filters.NumberFilter(
+    return WholeNumberFilter(
         method="filter_within",
         label=label or gettext_lazy("District (or province): the unit and every unit under it"),
     )
 
 
 def year_filter(field_name: str = "year"):
-    return django_filters.NumberFilter(field_name=field_name, label=gettext_lazy("year"))
-
-
-ISO_DATE = ["%Y-%m-%d"]
-
-
-def date_filters(field_name: str, label) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
-    """``<field>_after`` and ``<field>_before``: ISO dates (YYYY-MM-DD, as in the
-    bodies), both bounds included."""
-    return (
-        django_filters.DateFilter(
-            field_name=field_name, lookup_expr="gte", label=label, input_formats=ISO_DATE
-        ),
-        django_filters.DateFilter(
-            field_name=field_name, lookup_expr="lte", label=label, input_formats=ISO_DATE
-        ),
-    )
-
-
-class StrictBooleanFilter(django_filters.TypedChoiceFilter):
-    """``true`` or ``false``; anything else is a 400 naming the parameter (django-filter's
-    BooleanFilter would ignore it)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs |= {"choices": [("true", "true"), ("false", "false")], "coerce": lambda value: value == "true"}
-        super().__init__(*args, **kwargs)
+    return YearFilter(field_name=field_name, label=gettext_lazy("year"))
 
 
 class HolderFilterMixin:

@@ -18,14 +18,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter, YesNoFilter, date_range
 from funding.api.common import (
     FundingViewSet,
     HolderFilterMixin,
     InputSerializer,
-    StrictBooleanFilter,
     UserNameField,
-    date_filters,
     id_field,
     number_field,
     optional_text,
@@ -64,7 +62,7 @@ class FundSourceSerializer(serializers.ModelSerializer):
 
 class FundSourceFilter(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=gettext_lazy("kind"))
-    is_active = StrictBooleanFilter(label=gettext_lazy("active"))
+    is_active = YesNoFilter(label=gettext_lazy("active"))
 
     class Meta:
         model = FundSource
@@ -131,8 +129,8 @@ class FundAllocationFilter(HolderFilterMixin, PortalFilterSet):
     unit = unit_filter()
     district = within_filter()
     year = year_filter()
-    source = django_filters.NumberFilter(field_name="source_id", label=gettext_lazy("source"))
-    decision_date_after, decision_date_before = date_filters("decision_date", gettext_lazy("decision date"))
+    source = WholeNumberFilter(field_name="source_id", label=gettext_lazy("source"))
+    decision_date_after, decision_date_before = date_range("decision_date", gettext_lazy("decision date"))
 
     class Meta:
         model = FundAllocation
@@ -223,8 +221,8 @@ class DisbursementFilter(HolderFilterMixin, PortalFilterSet):
     unit = unit_filter()
     district = within_filter()
     year = year_filter()
-    source = django_filters.NumberFilter(field_name="source_id", label=gettext_lazy("source"))
-    paid_on_after, paid_on_before = date_filters("paid_on", gettext_lazy("disbursement date"))
+    source = WholeNumberFilter(field_name="source_id", label=gettext_lazy("source"))
+    paid_on_after, paid_on_before = date_range("paid_on", gettext_lazy("disbursement date"))
 
     class Meta:
         model = Disbursement

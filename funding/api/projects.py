@@ -29,7 +29,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.errors import Conflict
-from core.api.filters import PortalFilterSet
+from core.api.filters import PortalFilterSet, WholeNumberFilter
 from core.exceptions import OutOfScope
 from funding.api.common import (
     FundingViewSet,
@@ -195,8 +195,8 @@ def status_conflict():
 
 class ProjectFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=gettext_lazy("status"))
-    commune = django_filters.NumberFilter(method="filter_commune", label=gettext_lazy("commune"))
-    district = django_filters.NumberFilter(
+    commune = WholeNumberFilter(method="filter_commune", label=gettext_lazy("commune"))
+    district = WholeNumberFilter(
         method="filter_within", label=gettext_lazy("In a commune of this unit (a district, or the province)")
     )
     partner_kind = django_filters.ChoiceFilter(
@@ -369,14 +369,14 @@ class OcopBody(InputSerializer):
 
 
 class OcopFilter(PortalFilterSet):
-    commune = django_filters.NumberFilter(field_name="commune_id", label=gettext_lazy("commune"))
-    district = django_filters.NumberFilter(
+    commune = WholeNumberFilter(field_name="commune_id", label=gettext_lazy("commune"))
+    district = WholeNumberFilter(
         method="filter_within", label=gettext_lazy("In a commune of this unit (a district, or the province)")
     )
-    stars = django_filters.NumberFilter(label=gettext_lazy("stars"))
+    stars = WholeNumberFilter(label=gettext_lazy("stars"))
     group = django_filters.ChoiceFilter(choices=OcopGroup.choices, label=gettext_lazy("product group"))
-    rating_year = django_filters.NumberFilter(label=gettext_lazy("rating year"))
-    project = django_filters.NumberFilter(field_name="project_id", label=gettext_lazy("value-chain project"))
+    rating_year = WholeNumberFilter(label=gettext_lazy("rating year"))
+    project = WholeNumberFilter(field_name="project_id", label=gettext_lazy("value-chain project"))
 
     class Meta:
         model = OcopProduct

@@ -87,6 +87,8 @@ def test_bad_parameters_are_400_naming_the_parameter_in_vietnamese(issue_token, 
         "ordering": {"ordering": "password"},
         "level": {"level": "planet"},
         "updated_since": {"updated_since": "hôm qua"},
+        "in_force": {"in_force": "maybe"},
+        "parent": {"parent": "1.5"},
     }
     for parameter, query in cases.items():
         response = api.get("/api/v1/units/", query)
@@ -279,3 +281,11 @@ def test_unreadable_json_is_malformed_in_vietnamese(issue_token, bearer):
     response = api.generic("POST", "/api/v1/directives/parse/", b"{bad", content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"code": "malformed", "detail": "Không đọc được dữ liệu JSON.", "errors": []}
+
+
+def test_an_id_past_the_databases_integers_is_a_400_not_a_500(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    response = api.get("/api/v1/units/", {"parent": "9" * 25})
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["parent"]
+    assert api.get("/api/v1/units/", {"parent": str(2**63 - 1)}).json()["count"] == 0
