@@ -68,6 +68,7 @@ class AgencyViewSet(PortalReadOnlyViewSet):
     """The province's agencies (sở, ngành, UBND huyện and xã, the coordination offices)."""
 
     serializer_class = AgencySerializer
+    queryset = Agency.objects.none()  # the schema's model; get_queryset reads
     read_permission = "accounts.view_agency"
     filterset_class = AgencyFilter
     ordering_fields = ("name", "code", "kind")
