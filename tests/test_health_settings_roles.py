@@ -234,7 +234,9 @@ def test_the_menus_role_permissions_agree_with_djangos_permissions(request, pers
     assert {p for p in every if role_grants(user, p)} == {p for p in every if user.has_perm(p)}
 
 
-def test_role_permissions_are_answered_from_the_role_table_in_one_query(dai_tu_officer, django_assert_num_queries):
+def test_role_permissions_are_answered_from_the_role_table_in_one_query(
+    dai_tu_officer, django_assert_num_queries
+):
     """accounts.backends.RoleBackend: the user's groups, nothing more; what the table does
     not hold (a permission given to one user in the admin) still counts."""
     from django.contrib.auth.models import Permission

@@ -19,6 +19,7 @@ from accounts.models import Agency, ApiToken, TokenAccess
 from accounts.roles import is_coordinator
 from accounts.services import api_token_revoke, commune_agency_code
 from criteria.models import Assessment, AssessmentStatus, Indicator, Recognition
+from tests.api.conftest import PERSONAS
 from tests.criteria import test_overview
 from tests.criteria.test_overview import xa_of
 
@@ -41,16 +42,6 @@ COVERED_ROUTES = {
     "recognition-api-detail",
 }
 
-PERSONAS = [
-    "coordinator",
-    "dai_tu_officer",
-    "phu_binh_officer",
-    "commune_officer",
-    "other_commune_officer",
-    "department_officer",
-    "leader",
-    "api_client_user",
-]
 TOKENS = [
     ("vpdp-ntm-tinh", TokenAccess.READ_WRITE),
     ("vpdp-ntm-tinh", TokenAccess.READ),
@@ -64,20 +55,10 @@ TOKENS = [
 ALL_METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def _clients(request, issue_token, bearer):
+def _clients(caller):
     """(label, client, the user it acts as, read-only token?) for every persona and token."""
-    rows = []
-    for name in PERSONAS:
-        user = request.getfixturevalue(name)
-        client = APIClient()
-        client.force_authenticate(user)
-        rows.append((name, client, user, False))
-    for code, access in TOKENS:
-        assert Agency.objects.filter(code=code).exists(), code
-        key = issue_token(code, access=access)
-        token = ApiToken.objects.get(prefix=key.split("_")[1])
-        rows.append((f"token {code} {access}", bearer(key), token.user, token.read_only))
-    return rows
+    labels = [*PERSONAS, *(f"token {code} {access}" for code, access in TOKENS)]
+    return [(label, *caller(label)) for label in labels]
 
 
 @pytest.fixture
@@ -117,11 +98,9 @@ def _read_urls(world) -> dict[str, str]:
     }
 
 
-def test_every_caller_reads_the_catalogue_the_periods_and_the_overview_of_their_scope(
-    request, world, issue_token, bearer
-):
+def test_every_caller_reads_the_catalogue_the_periods_and_the_overview_of_their_scope(world, caller):
     urls = _read_urls(world)
-    for label, client, user, _read_only in _clients(request, issue_token, bearer):
+    for label, client, user, _read_only in _clients(caller):
         for name, url in urls.items():
             response = client.get(url)
             assert response.status_code == 200, (label, name, response.content[:200])
@@ -138,8 +117,8 @@ def test_every_caller_reads_the_catalogue_the_periods_and_the_overview_of_their_
         assert listed["count"] == Recognition.objects.filter(unit__in=visible).count(), label
 
 
-def test_a_recognition_outside_the_callers_units_is_404(request, world, issue_token, bearer):
-    for label, client, user, _read_only in _clients(request, issue_token, bearer):
+def test_a_recognition_outside_the_callers_units_is_404(world, caller):
+    for label, client, user, _read_only in _clients(caller):
         for recognition in (world["in_dai_tu"], world["in_phu_binh"]):
             visible = user.unit_scope().filter(pk=recognition.unit_id).exists()
             response = client.get(f"/api/v1/recognitions/{recognition.pk}/")
@@ -197,9 +176,9 @@ def _writes(world) -> list[tuple[str, str, str, dict]]:
     ]
 
 
-def test_only_a_coordinator_writes_and_a_read_only_token_never(request, world, issue_token, bearer):
+def test_only_a_coordinator_writes_and_a_read_only_token_never(world, caller):
     recognitions = Recognition.objects.count()
-    for label, client, user, read_only in _clients(request, issue_token, bearer):
+    for label, client, user, read_only in _clients(caller):
         for route, method, url, body in _writes(world):
             response = getattr(client, method)(url, body, format="json")
             if read_only:
@@ -214,7 +193,7 @@ def test_only_a_coordinator_writes_and_a_read_only_token_never(request, world, i
     assert world["indicator"].target is None
 
 
-def test_methods_an_endpoint_does_not_offer_are_405_or_refused_before(request, world, issue_token, bearer):
+def test_methods_an_endpoint_does_not_offer_are_405_or_refused_before(world, caller):
     urls = _read_urls(world) | {"recognition-api-detail": f"/api/v1/recognitions/{world['in_dai_tu'].pk}/"}
     offered = {
         "criteria-set-api-copy": {"post"},
@@ -223,7 +202,7 @@ def test_methods_an_endpoint_does_not_offer_are_405_or_refused_before(request, w
         "recognition-api-list": {"get", "post"},
     }
     urls["criteria-set-api-copy"] = f"/api/v1/criteria-sets/{world['set'].pk}/copy/"
-    for label, client, user, read_only in _clients(request, issue_token, bearer):
+    for label, client, user, read_only in _clients(caller):
         coordinator = is_coordinator(user) and not read_only
         for name, url in urls.items():
             for method in ALL_METHODS:

@@ -21,6 +21,7 @@ from accounts.models import ApiToken, TokenAccess
 from accounts.services import api_token_revoke
 from directives.models import Assignment, Directive, ExtensionRequest, ProgressReport
 from directives.services.assignments import progress_report_create
+from tests.api.conftest import PERSONAS
 from tests.directives import conftest as directive_fixtures
 from tests.directives.conftest import assignment_of
 
@@ -44,16 +45,6 @@ COVERED_ROUTES = {
     "progress-report-api-detail",
 }
 
-PERSONAS = [
-    "coordinator",
-    "dai_tu_officer",
-    "phu_binh_officer",
-    "commune_officer",
-    "other_commune_officer",
-    "department_officer",
-    "leader",
-    "api_client_user",
-]
 RW, RO = TokenAccess.READ_WRITE, TokenAccess.READ
 TOKENS = [
     ("vpdp-ntm-tinh", RW),
@@ -140,19 +131,6 @@ def world(seed_directive, coordinator, commune_officer, other_commune_officer):
     return {"directive": seed_directive, "assignments": rows, "reports": reports}
 
 
-def _caller(request, issue_token, bearer, who: str):
-    """(client, the user it acts as, read-only token?) for a persona or a token."""
-    if who in PERSONAS:
-        user = request.getfixturevalue(who)
-        client = APIClient()
-        client.force_authenticate(user)
-        return client, user, False
-    _token, code, access = who.split(" ")
-    key = issue_token(code, access=access)
-    token = ApiToken.objects.get(prefix=key.split("_")[1])
-    return bearer(key), token.user, token.read_only
-
-
 def _sees(who: str, assignment: Assignment) -> bool:
     agencies = SEES[who]
     return agencies is ALL or assignment.agency.code in agencies
@@ -165,8 +143,8 @@ def _visible(who: str):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_the_matrix(request, issue_token, bearer, world, who):
-    client, user, read_only = _caller(request, issue_token, bearer, who)
+def test_the_matrix(caller, world, who):
+    client, user, read_only = caller(who)
     directive, rows, reports = world["directive"], world["assignments"], world["reports"]
     visible = _visible(who)
 

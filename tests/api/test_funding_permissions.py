@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from accounts.models import Agency, ApiToken, TokenAccess
+from accounts.models import ApiToken, TokenAccess
 from accounts.services import api_token_revoke
 from funding.models import CementAllocation, SupportCondition
 from tests.api.test_funding_api import build_rows
@@ -91,19 +91,10 @@ def rows(db):
 
 
 @pytest.fixture
-def callers(request, rows, issue_token, bearer):
+def callers(rows, caller):
     """(label, kind, client, read-only token?) for every persona and token."""
-    found = []
-    for fixture, kind in PERSONAS:
-        client = APIClient()
-        client.force_authenticate(request.getfixturevalue(fixture))
-        found.append((fixture, kind, client, False))
-    for code, access, kind in TOKENS:
-        assert Agency.objects.filter(code=code).exists(), code
-        key = issue_token(code, access=access)
-        token = ApiToken.objects.get(prefix=key.split("_")[1])
-        found.append((f"token {code} {access}", kind, bearer(key), token.read_only))
-    return found
+    labels = [*PERSONAS, *((f"token {code} {access}", kind) for code, access, kind in TOKENS)]
+    return [(label, kind, *caller(label)[::2]) for label, kind in labels]
 
 
 def _details(rows):

@@ -4,23 +4,14 @@ read-only and read-write tokens of several agencies, and no credentials."""
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Agency, ApiToken, TokenAccess
+from accounts.models import Agency, TokenAccess
 from communes.models import AdministrativeUnit
+from tests.api.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
 COVERED_ROUTES = {"unit-api-list", "unit-api-detail", "agency-api-list", "agency-api-detail"}
 
-PERSONAS = [
-    "coordinator",
-    "dai_tu_officer",
-    "phu_binh_officer",
-    "commune_officer",
-    "other_commune_officer",
-    "department_officer",
-    "leader",
-    "api_client_user",
-]
 TOKENS = [
     ("vpdp-ntm-tinh", TokenAccess.READ_WRITE),
     ("vpdp-ntm-huyen-dai-tu", TokenAccess.READ),
@@ -30,27 +21,16 @@ TOKENS = [
 ]
 
 
-def _clients(request, issue_token, bearer):
+def _clients(caller):
     """(label, client, the user it acts as, read-only token?) for every persona and token."""
-    rows = []
-    for name in PERSONAS:
-        user = request.getfixturevalue(name)
-        client = APIClient()
-        client.force_authenticate(user)
-        rows.append((name, client, user, False))
-    for code, access in TOKENS:
-        if not Agency.objects.filter(code=code).exists():
-            continue
-        key = issue_token(code, access=access)
-        token = ApiToken.objects.get(prefix=key.split("_")[1])
-        rows.append((f"token {code} {access}", bearer(key), token.user, token.read_only))
-    return rows
+    labels = [*PERSONAS, *(f"token {code} {access}" for code, access in TOKENS)]
+    return [(label, *caller(label)) for label in labels]
 
 
-def test_units_list_is_the_callers_scope_and_others_are_404(request, issue_token, bearer):
+def test_units_list_is_the_callers_scope_and_others_are_404(caller):
     phu_binh = AdministrativeUnit.objects.get(code="173", valid_until__isnull=False)
     dai_tu = AdministrativeUnit.objects.get(code="171", valid_until__isnull=False)
-    for label, client, user, read_only in _clients(request, issue_token, bearer):
+    for label, client, user, read_only in _clients(caller):
         visible = user.unit_scope()
         listed = client.get("/api/v1/units/", {"page_size": 500})
         assert listed.status_code == 200, label
@@ -67,8 +47,8 @@ def test_units_list_is_the_callers_scope_and_others_are_404(request, issue_token
                     assert status == 403, (label, method, url)
 
 
-def test_every_persona_and_token_reads_the_agencies(request, issue_token, bearer):
-    clients = _clients(request, issue_token, bearer)
+def test_every_persona_and_token_reads_the_agencies(caller):
+    clients = _clients(caller)
     total = Agency.objects.count()
     agency = Agency.objects.get(code="vpdp-ntm-tinh")
     for label, client, _user, _read_only in clients:
