@@ -95,6 +95,12 @@ def check_shares(
     return checked
 
 
+def _plain(value) -> str:
+    """A number as the basis stores it: plain digits, never an exponent (a zero ratio
+    computed by division is ``0E+3`` to ``str``)."""
+    return format(Decimal(value), "f")
+
+
 def proposal_basis(
     proposal: allocation.Proposal, approved: Mapping[int, Decimal] | None = None
 ) -> list[dict]:
@@ -108,14 +114,14 @@ def proposal_basis(
                 "code": row.candidate.code,
                 "name": row.candidate.name,
                 "rank": row.rank,
-                "allocated": str(row.candidate.allocated),
-                "used": str(row.candidate.used),
-                "ratio": None if item.ratio is None else str(item.ratio),
+                "allocated": _plain(row.candidate.allocated),
+                "used": _plain(row.candidate.used),
+                "ratio": None if item.ratio is None else _plain(item.ratio),
                 "registered": row.candidate.registered,
-                "road_km": str(row.candidate.road_km),
-                "points": str(item.points),
+                "road_km": _plain(row.candidate.road_km),
+                "points": _plain(item.points),
                 "proposed": row.share,
-                "approved": str((approved or {}).get(row.candidate.key, row.share)),
+                "approved": _plain((approved or {}).get(row.candidate.key, row.share)),
             }
         )
     return rows

@@ -236,3 +236,13 @@ def test_only_coordinators_propose_and_approve(client, dai_tu_officer, leader, y
         assert client.get(reverse("funding-reserve"), QUERY).status_code == 403
         assert client.post(reverse("funding-reserve"), QUERY).status_code == 403
         assert client.get(reverse("funding-reserve-export"), QUERY).status_code == 403
+
+
+def test_the_basis_writes_numbers_without_exponents():
+    """A commune that used nothing has a ratio of 0 computed by division: stored as "0",
+    not "0E+3", in the batch's basis that the page and the API show."""
+    from decimal import Decimal
+
+    from funding.services.reserve import _plain
+
+    assert [_plain(Decimal("0E+3")), _plain(Decimal("12.500")), _plain(7)] == ["0", "12.500", "7"]
