@@ -2,6 +2,7 @@
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 
 from core.text import nfc
@@ -58,7 +59,8 @@ _API_CODES = {400: "malformed", 403: "permission_denied", 404: "not_found", 405:
 
 
 class ApiErrorPageMiddleware:
-    """Under /api/, an error Django answers itself with an HTML page (an unknown
+    """Under /api/, an address without its final slash is served as the one with it,
+    and an error Django answers itself with an HTML page (an unknown
     address, a body it cannot read such as a multipart body without a boundary, a body
     larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``) becomes the API's JSON error
     (``{"code", "detail", "errors"}``, :mod:`core.api.errors`). Placed before every
@@ -68,6 +70,15 @@ class ApiErrorPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # ".../cement-uses" is ".../cement-uses/": served, not redirected (a redirect
+        # cannot carry a POST's body; Django's APPEND_SLASH refuses one with a 500).
+        if (
+            request.path_info.startswith("/api/")
+            and not request.path_info.endswith("/")
+            and not is_valid_path(request.path_info)
+            and is_valid_path(f"{request.path_info}/")
+        ):
+            request.path_info, request.path = f"{request.path_info}/", f"{request.path}/"
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")

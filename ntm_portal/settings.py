@@ -289,6 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.ApiRateThrottle"],
     # JSON only: people browse the API in the documentation pages (/api/v1/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # No OPTIONS metadata (DRF's is English and partial): the OpenAPI schema says it all.
+    "DEFAULT_METADATA_CLASS": None,
     # JSON first (nesting too deep or unreadable is a 400, not a 500), then forms.
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.SafeJSONParser",

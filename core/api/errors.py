@@ -13,7 +13,8 @@ or the query string (``None`` for an error of the whole body).
 400    ``invalid`` (body or parameters), ``malformed`` (unreadable JSON),
        ``invalid_page``
 401    ``not_authenticated``, ``token_invalid``, ``token_expired``, ``token_revoked``
-403    ``permission_denied``, ``token_read_only``
+403    ``permission_denied``, ``token_read_only``, ``csrf_failed`` (a session's write
+       without its CSRF token)
 404    ``not_found`` (also what lies outside the caller's scope)
 405    ``method_not_allowed``; 406 ``not_acceptable``; 415 ``unsupported_media_type``
 409    ``conflict`` (a transition the workflow refuses, a stale version)
@@ -76,7 +77,7 @@ _CODES = {
 }
 
 
-def _messages(exc: exceptions.APIException) -> str:
+def _messages(exc: exceptions.APIException, method: str) -> str:
     """What a person reads for ``exc``, in the portal's words where DRF's are English."""
     if isinstance(exc, exceptions.Throttled):
         return _("Too many calls. Try again in %(seconds)s seconds.") % {
@@ -88,7 +89,10 @@ def _messages(exc: exceptions.APIException) -> str:
         detail = str(exc.detail)
         return detail if detail != str(exceptions.NotFound.default_detail) else _("Not found.")
     if isinstance(exc, exceptions.MethodNotAllowed):
-        return _("Method %(method)s is not allowed here.") % {"method": getattr(exc, "method", "")}
+        return _("Method %(method)s is not allowed here.") % {"method": method}
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # DRF's own words, never translated.
+        return _("A logged-in session must send its CSRF token (X-CSRFToken); a system sends an API token.")
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return _("Send the body as JSON (Content-Type: application/json).")
     if isinstance(exc, exceptions.ValidationError):
@@ -117,7 +121,10 @@ def _field_errors(detail, path: str | None = None) -> list[dict]:
             else:
                 rows += _field_errors(item, path)
         return rows
-    return [{"field": path, "code": getattr(detail, "code", None) or "invalid", "detail": str(detail)}]
+    text = str(detail)
+    if text == "No data provided":  # DRF's own words for a null body, never translated
+        text = _("Send the data as a JSON object.")
+    return [{"field": path, "code": getattr(detail, "code", None) or "invalid", "detail": text}]
 
 
 def _from_django(exc):
@@ -167,7 +174,10 @@ def exception_handler(exc, context):
             code = "invalid"
         elif isinstance(exc, exceptions.ParseError):
             code = "malformed"
+        elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+            code = "csrf_failed"
         errors = _field_errors(exc.detail) if isinstance(exc, exceptions.ValidationError) else []
-        detail = _messages(exc)
+        request = context.get("request")
+        detail = _messages(exc, request.method if request is not None else "")
     response.data = {"code": code, "detail": detail, "errors": errors}
     return response

@@ -289,3 +289,28 @@ def test_an_id_past_the_databases_integers_is_a_400_not_a_500(issue_token, beare
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["parent"]
     assert api.get("/api/v1/units/", {"parent": str(2**63 - 1)}).json()["count"] == 0
+
+
+def test_an_address_without_its_final_slash_works_for_reads_and_writes(issue_token, bearer):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    assert api.get("/api/v1/units").json()["count"] == api.get("/api/v1/units/").json()["count"]
+    response = api.post("/api/v1/directives/parse", {"text": "1. Sở Y tế: báo cáo."}, format="json")
+    assert response.status_code == 200 and response.json()["tasks"]
+    assert api.post("/api/v1/units", {}, format="json").json()["code"] == "method_not_allowed"
+
+
+def test_drf_words_that_cannot_be_translated_come_in_vietnamese(issue_token, bearer, coordinator):
+    api = bearer(issue_token("vpdp-ntm-tinh"))
+    wrong_method = api.put("/api/v1/directives/parse/", {"text": "x"}, format="json").json()
+    assert wrong_method["detail"] == "Không cho phép phương thức PUT tại đây."
+    null_body = api.generic("POST", "/api/v1/cement-uses/", "null", content_type="application/json").json()
+    assert [error["detail"] for error in null_body["errors"]] == ["Hãy gửi dữ liệu dạng một đối tượng JSON."]
+    from rest_framework.test import APIClient
+
+    session = APIClient(enforce_csrf_checks=True)
+    session.force_login(coordinator)
+    refused = session.post("/api/v1/directives/parse/", {"text": "x"}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "csrf_failed")
+    assert refused.json()["detail"].startswith("Phiên đăng nhập phải gửi kèm mã CSRF")
+    # OPTIONS describes nothing in English: the schema is the description.
+    assert api.options("/api/v1/units/").status_code == 405
