@@ -9,6 +9,7 @@ coordinators in the admin.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from accounts.models import Agency, AgencyKind
@@ -64,6 +65,10 @@ class AgencyFilter(PortalFilterSet):
         return assignable if value else queryset.exclude(pk__in=assignable.values("pk"))
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("The province's agencies, with the mergers of 2025")),
+    retrieve=extend_schema(summary=_("An agency: its kind, scope and successor if merged")),
+)
 class AgencyViewSet(PortalReadOnlyViewSet):
     """The province's agencies (sở, ngành, UBND huyện and xã, the coordination offices)."""
 

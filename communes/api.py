@@ -11,7 +11,7 @@ scope is listed; another unit is a 404. Read only: units are loaded from the GSO
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
@@ -91,6 +91,10 @@ class UnitFilter(PortalFilterSet):
         fields = []
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("Administrative units of the caller's scope, with their lineage")),
+    retrieve=extend_schema(summary=_("An administrative unit with its predecessors and successors")),
+)
 class UnitViewSet(PortalReadOnlyViewSet):
     """Administrative units of the caller's scope, with their lineage."""
 

@@ -7,6 +7,7 @@ everywhere; 409 and 412 on writes; 404 on a list (past the last page).
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_override
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -43,7 +44,24 @@ _WRITE_ERRORS = {
 
 
 class PortalAutoSchema(AutoSchema):
-    """AutoSchema that adds the error answers above to every operation."""
+    """AutoSchema that adds the error answers above to every operation, and leaves out
+    the English docstrings of views, serializers and methods that drf-spectacular would
+    publish as descriptions: the documentation is in Vietnamese (summaries, help texts,
+    ``extend_schema(description=…)``); the docstrings are for the developers."""
+
+    def get_description(self):
+        return ""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if get_override(serializer, "description") is None:
+            schema.pop("description", None)
+        return schema
+
+    def _map_response_type_hint(self, method):
+        schema = super()._map_response_type_hint(method)
+        schema.pop("description", None)
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)

@@ -10,6 +10,7 @@
 """
 
 import io
+import re
 import os
 
 import hypothesis
@@ -94,6 +95,36 @@ def test_every_operation_documents_the_errors_in_the_one_format():
             missing[f"{method.upper()} {path}"] = {"lacking": lacking, "other format": not_the_format}
     assert missing == {}
     assert set(schema["components"]["schemas"]["Error"]["required"]) == {"code", "detail", "errors"}
+
+
+def _texts(node, path=""):
+    """(where, text) of every description and summary in the schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "summary") and isinstance(value, str):
+                yield f"{path}/{key}", value
+            yield from _texts(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _texts(value, f"{path}[{index}]")
+
+
+def test_every_operation_has_a_vietnamese_summary_and_no_docstring_is_published():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        schema = _generated_schema()
+    unnamed = [
+        f"{method} {path}" for method, path, operation in _operations(schema) if not operation.get("summary")
+    ]
+    assert unnamed == []
+    # Words of English prose with no Vietnamese letter: a developer's docstring.
+    english = [
+        (where, text[:60])
+        for where, text in _texts(schema)
+        if text.isascii() and re.search(r"\b(the|of|and|with|caller)\b", text)
+    ]
+    assert english == []
 
 
 def test_the_schema_and_the_documentation_are_public_and_in_vietnamese(client, settings):
