@@ -10,8 +10,8 @@
 """
 
 import io
-import re
 import os
+import re
 
 import hypothesis
 import pytest
