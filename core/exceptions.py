@@ -14,3 +14,7 @@ class OutOfScope(Http404):
 # The 403 message of a role that may read something but not change it (a leader, an API
 # client, a department officer on a district's cement use).
 READ_ONLY_MESSAGE = gettext_lazy("Your role can read this but not change it.")
+
+# The 403 message of a role that may not do this at all (a district officer allocating
+# cement, a commune officer approving): not a read-only refusal, the role lacks the step.
+ROLE_REFUSED_MESSAGE = gettext_lazy("Your role may not do this.")

@@ -63,7 +63,7 @@ from communes.scope import get_unit_or_404
 from core.api.errors import Conflict
 from core.api.filters import PortalFilterSet, WholeNumberFilter
 from core.api.views import PortalAPIMixin
-from core.exceptions import READ_ONLY_MESSAGE
+from core.exceptions import ROLE_REFUSED_MESSAGE
 from criteria.api.bulk_values import BulkAnswer, BulkInput, bulk_answer, posted_communes
 from criteria.api.inputs import CreateInput, TransitionInput, ValuesInput
 from criteria.models import Assessment, AssessmentStatus, CriterionResult, IndicatorValue
@@ -346,7 +346,7 @@ class AssessmentViewSet(
         """403 when no role of the caller ever may ``act`` on an assessment (the
         workflow table): a leader, an API client, a department officer editing."""
         if not role_allows(act, acting_roles(self.request.user)):
-            raise PermissionDenied(READ_ONLY_MESSAGE)
+            raise PermissionDenied(ROLE_REFUSED_MESSAGE)
 
     @extend_schema(summary=gettext_lazy("List assessments"))
     def list(self, request, *args, **kwargs):

@@ -75,7 +75,7 @@ from accounts.roles import is_coordinator
 from communes.models import AdministrativeUnit
 from core.api.filters import IsoDateFilter, PortalFilterSet, WholeNumberFilter, YearFilter, YesNoFilter
 from core.api.views import PortalReadOnlyViewSet, PortalViewSet
-from core.exceptions import READ_ONLY_MESSAGE
+from core.exceptions import ROLE_REFUSED_MESSAGE
 from criteria.models import (
     Comparison,
     CriteriaSet,
@@ -118,7 +118,7 @@ class CoordinatorWrites(permissions.BasePermission):
     """Reads for every signed-in caller; writes only for a provincial coordinator, as the
     pages' ``coordinator_required`` (403 for anyone else, before the body is read)."""
 
-    message = READ_ONLY_MESSAGE
+    message = ROLE_REFUSED_MESSAGE
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or is_coordinator(request.user)

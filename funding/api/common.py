@@ -31,7 +31,7 @@ from rest_framework.settings import api_settings
 from communes.models import MAX_TREE_DEPTH, AdministrativeUnit
 from core.api.filters import WholeNumberFilter, YearFilter
 from core.api.views import PortalReadOnlyViewSet
-from core.exceptions import READ_ONLY_MESSAGE, OutOfScope
+from core.exceptions import ROLE_REFUSED_MESSAGE, OutOfScope
 from core.text import clean
 
 # --- Who may write ------------------------------------------------------------------------
@@ -41,7 +41,7 @@ class ActionPermission(permissions.BasePermission):
     """The permission ``view.action_permissions[view.action]`` ("app.codename") names, as
     the page of that write requires it (``@permission_required``): 403 otherwise."""
 
-    message = READ_ONLY_MESSAGE
+    message = ROLE_REFUSED_MESSAGE
 
     def has_permission(self, request, view):
         needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))

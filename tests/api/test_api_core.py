@@ -314,3 +314,15 @@ def test_drf_words_that_cannot_be_translated_come_in_vietnamese(issue_token, bea
     assert refused.json()["detail"].startswith("Phiên đăng nhập phải gửi kèm mã CSRF")
     # OPTIONS describes nothing in English: the schema is the description.
     assert api.options("/api/v1/units/").status_code == 405
+
+
+def test_a_step_the_role_never_takes_says_so(issue_token, bearer):
+    """A district's token allocating funds is refused for its role, not as "read only"."""
+    api = bearer(issue_token("vpdp-ntm-huyen-dai-tu"))
+    response = api.post("/api/v1/fund-allocations/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "permission_denied",
+        "detail": "Vai trò của bạn không được làm việc này.",
+        "errors": [],
+    }
