@@ -192,7 +192,7 @@ def test_an_expired_key_is_shown_expired_without_a_revoke_button(client, coordin
         (
             {"access": "admin"},
             "access",
-            "Quyền truy cập: Hãy chọn một lựa chọn hợp lệ. admin không phải là một trong các lựa chọn khả thi.",
+            "Quyền truy cập: Hãy chọn một lựa chọn hợp lệ: “admin” không có trong danh sách.",
         ),
     ],
 )

@@ -53,7 +53,7 @@ def test_a_hamlet_of_a_kind_that_is_not_offered_is_refused_with_the_field_named(
     response = client.post(reverse("unit-detail", args=[target.pk]), {"name": "Xóm Mới", "kind": "tinh"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Loại: Hãy chọn một lựa chọn hợp lệ. tinh không phải là một trong các lựa chọn khả thi." in page
+    assert "Loại: Hãy chọn một lựa chọn hợp lệ: “tinh” không có trong danh sách." in page
     assert re.search(r'<select name="kind" class="form-select is-invalid"', page)
     assert not target.children.exists()
 

@@ -287,6 +287,6 @@ def test_a_bad_choice_filter_of_an_api_list_is_told_in_vietnamese(client, coordi
         {
             "field": "level",
             "code": "invalid_choice",
-            "detail": "Hãy chọn một lựa chọn hợp lệ. planet không phải là một trong các lựa chọn khả thi.",
+            "detail": "Hãy chọn một lựa chọn hợp lệ: “planet” không có trong danh sách.",
         }
     ]

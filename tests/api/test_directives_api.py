@@ -577,7 +577,7 @@ def test_a_whole_400_body(notice, coordinator):
             {
                 "field": "has_deadline",
                 "code": "invalid_choice",
-                "detail": "Hãy chọn một lựa chọn hợp lệ. maybe không phải là một trong các lựa chọn khả thi.",
+                "detail": "Hãy chọn một lựa chọn hợp lệ: “maybe” không có trong danh sách.",
             }
         ],
     }
