@@ -5,6 +5,7 @@ user's scope (404 outside), calls one service or selector, and answers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -64,20 +65,25 @@ def _messages_from(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+ASSESSMENTS_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def assessment_list_view(request):
-    """Assessments in the user's scope, filtered by period, set and status."""
+    """Assessments in the user's scope, filtered by period, set and status, 50 a page
+    (``?page=``; a page past the last shows the last, as Django's ``get_page`` does)."""
     filters = AssessmentFilter(
         request.GET or None, queryset=assessment_list(visible=unit_scope(request.user))
     )
     # A filter that does not validate (an unknown period code) filters nothing.
     rows = filters.qs if filters.is_valid() else filters.queryset
+    page = Paginator(rows, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
     may_start = starts_assessments(request.user)
     return render(
         request,
         "criteria/assessments/list.html",
-        {"form": filters.form, "rows": rows[:500], "count": rows.count(), "may_start": may_start},
+        {"form": filters.form, "page": page, "count": page.paginator.count, "may_start": may_start},
     )
 
 

@@ -542,3 +542,39 @@ def test_the_history_writes_numbers_as_the_form_and_the_preview_do(client, draft
     history = page[page.index('data-testid="history"') :]
     assert "<td>1.234,5</td>" in history and "<td>100</td>" in history
     assert "1234,5" not in history and "1E+2" not in history
+
+
+def test_the_list_shows_fifty_a_page_and_its_pages_keep_the_filters(client, coordinator, small_set, period):
+    """A province holds some 250 assessments a period: 50 a page, the filters kept in
+    the pager's links, the same queries on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    communes = AdministrativeUnit.objects.filter(kind="xa", valid_until=datetime.date(2025, 6, 30)).order_by(
+        "code"
+    )[:60]
+    for commune in communes:
+        assessment_create(user=coordinator, commune=commune, period=period, criteria_set=small_set)
+    client.force_login(coordinator)
+    counts = []
+    for number, rows in ((1, 50), (2, 10)):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(
+                reverse("assessment-list"), {"status": "draft", "page": number}
+            ).content.decode()
+        counts.append(len(queries))
+        assert page.count('data-testid="assessment-row"') == rows
+        assert "60 phiếu đánh giá" in page
+    assert counts[0] == counts[1]
+    assert (
+        'href="?status=draft&amp;page=2"'
+        in client.get(reverse("assessment-list"), {"status": "draft"}).content.decode()
+    )
+    # A page that is not a number, or past the last, shows a page rather than an error.
+    assert client.get(reverse("assessment-list"), {"page": "abc"}).status_code == 200
+    assert (
+        client.get(reverse("assessment-list"), {"page": "99"})
+        .content.decode()
+        .count('data-testid="assessment-row"')
+        == 10
+    )
