@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
-from communes.models import MAX_TREE_DEPTH, AdministrativeUnit
+from communes.models import AdministrativeUnit
 from core.api.filters import WholeNumberFilter, YearFilter
 from core.api.views import PortalReadOnlyViewSet
 from core.exceptions import ROLE_REFUSED_MESSAGE, OutOfScope
@@ -300,13 +300,8 @@ def tonnes_text_value(value) -> str:
 
 def under(path: str, pk) -> Q:
     """Rows whose unit at ``path`` ("unit", "commune", "communes") is ``pk`` or lies
-    below it (in its district, or its province)."""
-    condition = Q(**{path: pk})
-    step = path
-    for _level in range(MAX_TREE_DEPTH - 1):
-        step += "__parent"
-        condition |= Q(**{step: pk})
-    return condition
+    below it (in its district, or its province): :meth:`AdministrativeUnitQuerySet.within`."""
+    return Q(**{f"{path}__in": AdministrativeUnit.objects.within(AdministrativeUnit(pk=pk))})
 
 
 def unit_filter(field_name: str = "unit_id", label=None):
