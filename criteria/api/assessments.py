@@ -46,7 +46,6 @@ scope: 404; a bad value: 400 naming ``values[i].number`` and the indicator.
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch
@@ -67,7 +66,7 @@ from core.exceptions import ROLE_REFUSED_MESSAGE
 from criteria.api.bulk_values import BulkAnswer, BulkInput, bulk_answer, posted_communes
 from criteria.api.inputs import CreateInput, TransitionInput, ValuesInput
 from criteria.models import Assessment, AssessmentStatus, CriterionResult, IndicatorValue
-from criteria.selectors.assessments import assessment_list
+from criteria.selectors.assessments import assessment_list, assessment_people
 from criteria.services.assessments import (
     StaleAssessment,
     WorkflowRefused,
@@ -290,8 +289,6 @@ _LIST_COLUMNS = (
     "submitted_by_id",
     "decided_by_id",
 )
-_PEOPLE = get_user_model().objects.only("id", "username", "first_name", "last_name")
-_PEOPLE_ROLES = ("created_by", "submitted_by", "decided_by")
 
 
 class AssessmentViewSet(
@@ -351,9 +348,7 @@ class AssessmentViewSet(
     @extend_schema(summary=gettext_lazy("List assessments"))
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        ids = {getattr(row, f"{role}_id") for row in page for role in _PEOPLE_ROLES} - {None}
-        # One query whatever the page holds (for no one too), so the list's count is fixed.
-        people = {person.pk: person for person in _PEOPLE.filter(pk__in=ids or [0])}
+        people = assessment_people(page)
         serializer = self.get_serializer(
             page, many=True, context=self.get_serializer_context() | {"people": people}
         )

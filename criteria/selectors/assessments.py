@@ -1,5 +1,6 @@
 """Read queries for the assessment pages, always from the user's visible units."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,19 @@ def assessment_list(*, visible: QuerySet[AdministrativeUnit]) -> QuerySet[Assess
         "commune__parent", "period", "criteria_set"
     )
     return rows.order_by("-period__start", "commune__parent__name", "commune__name")
+
+
+def assessment_people(assessments) -> dict:
+    """``{user id: user}`` of who created, submitted and decided ``assessments`` (names
+    only loaded), in one query whatever they hold (for no one too), so that a page of the
+    API's list costs the same queries however many people it names."""
+    ids = {
+        getattr(row, field)
+        for row in assessments
+        for field in ("created_by_id", "submitted_by_id", "decided_by_id")
+    } - {None}
+    people = get_user_model().objects.only("id", "username", "first_name", "last_name")
+    return {person.pk: person for person in people.filter(pk__in=ids or [0])}
 
 
 def assessment_in_scope(*, visible: QuerySet[AdministrativeUnit], pk) -> Assessment:
