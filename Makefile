@@ -41,7 +41,7 @@ prepare: $(VENV)/.installed
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_admin_units --province 19
-	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national support_conditions_4781
+	$(MANAGE) load_missing agencies_thai_nguyen criteria_sets_national support_conditions_4781 programme_targets_thai_nguyen
 	$(MANAGE) create_periods --year 2019 --year 2020 --year 2025 --year 2026
 	$(MANAGE) load_seed_directive
 # After the 2020 notice, whose tasks go to the 2020 departments, not to those merged in 2025.

@@ -108,3 +108,40 @@ class ApiTokenForm(forms.Form):
             "access": data["access"],
             "expires_on": data["expires_on"],
         }
+
+
+class StaffingRowForm(forms.Form):
+    """One coordination office of the staffing table: its id and the version it was read
+    at (hidden), and its two counts, empty while not reported. The rules of the counts
+    (0 to 999, the staff required given with the staff in post) are the service's
+    (:func:`accounts.services.agency_staffing_update`); its errors come back on these
+    fields. The counts carry their initial value in hidden inputs (``show_hidden_initial``),
+    so that only the rows the user changed are saved and checked against their version:
+    a row someone else changed meanwhile, left as it was, is not a conflict."""
+
+    bound_field_class = BootstrapBoundField
+    COUNTS = ("required", "actual")
+
+    agency = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    required = forms.IntegerField(
+        label=_("Staff required"),
+        required=False,
+        show_hidden_initial=True,
+        error_messages={"invalid": _("Staff required: type a whole number.")},
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "max": 999}),
+    )
+    actual = forms.IntegerField(
+        label=_("Staff in post"),
+        required=False,
+        show_hidden_initial=True,
+        error_messages={"invalid": _("Staff in post: type a whole number.")},
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "max": 999}),
+    )
+
+    def counts_changed(self) -> bool:
+        """Whether the user changed one of the two counts of this row."""
+        return any(name in self.changed_data for name in self.COUNTS)
+
+
+StaffingFormSet = forms.formset_factory(StaffingRowForm, extra=0)

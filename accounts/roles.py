@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "indicatorgrouptarget",
                 "reportingperiod",
                 "recognition",
+                "programmetarget",
             )
             for action in ("view", "add", "change")
         ),

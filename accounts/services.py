@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, ApiToken, TokenAccess, User
-from accounts.roles import Role, is_coordinator
+from accounts.roles import Role, is_coordinator, require_permission, require_role
+from accounts.selectors import STAFFING_BASELINE_REASON, STAFFING_REASON, agency_version
+from accounts.staffing import staffing_errors
 from communes.models import AdministrativeUnit, UnitLevel
+from communes.scope import require_unit
 
 # Shown in the README and printed by `make run`. Demo only: never created in production.
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 (published demo password, refused in production)
@@ -279,3 +283,128 @@ def api_token_revoke(*, user, token: ApiToken) -> ApiToken:
         token.user.is_active = False
         token.user.save(update_fields=["is_active"])
     return token
+
+
+# --- Staffing of the coordination offices ------------------------------------------------
+
+
+class StaleStaffing(Exception):
+    """Someone saved the agency after the version the user's form was read at;
+    ``message`` says who and asks to reload, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StaffingInput:
+    """One row of the staffing form: the office, its two counts (None: not reported) and
+    the version the form was read at (:func:`accounts.selectors.agency_version`)."""
+
+    agency: Agency
+    required: int | None
+    actual: int | None
+    version: str | None = None
+
+
+class StaffingRefused(Exception):
+    """Rows of :func:`agency_staffing_update_all` that could not be saved (so none was):
+    ``errors`` the ValidationError of each refused row and ``stale`` the
+    :class:`StaleStaffing` of each row changed by someone else meanwhile, both by the
+    row's index in the rows given."""
+
+    def __init__(self, *, errors: dict[int, ValidationError], stale: dict[int, StaleStaffing]):
+        super().__init__(f"{len(errors)} invalid, {len(stale)} stale")
+        self.errors, self.stale = errors, stale
+
+
+def _require_staffing_role(user) -> None:
+    """403, saying why, unless ``user`` is a provincial coordinator."""
+    require_role(
+        user,
+        Role.COORDINATOR,
+        message=_("Only a provincial coordinator keeps the staffing of the coordination offices."),
+    )
+
+
+@transaction.atomic
+def agency_staffing_update(
+    *, user, agency: Agency, required: int | None, actual: int | None, version: str | None = None
+) -> bool:
+    """Set the full-time NTM staff a coordination office should have (``required``) and
+    has (``actual``), whole numbers from 0 to 999 or None (not reported); ``actual`` may
+    exceed ``required``, but needs it (:func:`accounts.staffing.staffing_errors`). Notice
+    58/TB-UBND of 06/07/2020 says the district offices lack staff.
+
+    ``version`` is the one the user's form was read at
+    (:func:`accounts.selectors.agency_version`); None skips the check. The history row
+    names ``user`` with the change reason ``STAFFING_REASON``; an agency with no history
+    yet (loaded from a fixture) first gets a row of its counts as they stood
+    (``STAFFING_BASELINE_REASON``), so the history shows old and new. Nothing is written
+    when the counts do not change. Returns whether they changed.
+
+    Raises ``PermissionDenied`` unless ``user`` is a provincial coordinator holding
+    ``accounts.change_agency``; :class:`~core.exceptions.OutOfScope` when the office's
+    unit lies outside their change scope; :class:`StaleStaffing` when someone saved the
+    agency after ``version``; ``ValidationError`` keyed by field ("required", "actual",
+    "agency" for an agency that is not a coordination office)."""
+    _require_staffing_role(user)
+    require_permission(user, "accounts.change_agency")
+    agency = Agency.objects.select_for_update().select_related("scope").get(pk=agency.pk)
+    require_unit(user, agency.scope)
+    if version is not None and agency_version(agency.pk) != version:
+        raise StaleStaffing(
+            _("Someone else has just changed the staffing of %(agency)s: reload the page.")
+            % {"agency": agency.name}
+        )
+    if agency.kind != AgencyKind.COORDINATION_OFFICE:
+        raise ValidationError(
+            {
+                "agency": _("%(agency)s is not a coordination office: only those keep staff counts.")
+                % {"agency": agency.name}
+            }
+        )
+    errors = staffing_errors(required, actual)
+    if errors:
+        raise ValidationError(errors)
+    if (agency.ntm_staff_required, agency.ntm_staff_actual) == (required, actual):
+        return False
+    if not Agency.history.filter(id=agency.pk).exists():
+        Agency.history.bulk_history_create([agency], default_change_reason=STAFFING_BASELINE_REASON)
+    agency.ntm_staff_required, agency.ntm_staff_actual = required, actual
+    agency._history_user = user
+    agency._change_reason = STAFFING_REASON
+    agency.save(update_fields=["ntm_staff_required", "ntm_staff_actual"])
+    return True
+
+
+@transaction.atomic
+def agency_staffing_update_all(*, user, rows: Sequence[StaffingInput]) -> list[Agency]:
+    """Save the rows of the staffing form together (:func:`agency_staffing_update` each):
+    all of them, or, if one is invalid or stale, none. Returns the agencies whose counts
+    changed. Raises :class:`StaffingRefused` naming every refused row (its
+    ``ValidationError`` or :class:`StaleStaffing`), ``PermissionDenied`` and
+    :class:`~core.exceptions.OutOfScope` as the single update does."""
+    _require_staffing_role(user)
+    errors: dict[int, ValidationError] = {}
+    stale: dict[int, StaleStaffing] = {}
+    changed = []
+    for index, row in enumerate(rows):
+        try:
+            with transaction.atomic():  # a savepoint: the next rows are still checked
+                if agency_staffing_update(
+                    user=user,
+                    agency=row.agency,
+                    required=row.required,
+                    actual=row.actual,
+                    version=row.version,
+                ):
+                    changed.append(row.agency)
+        except StaleStaffing as refusal:
+            stale[index] = refusal
+        except ValidationError as error:
+            errors[index] = error
+    if errors or stale:
+        raise StaffingRefused(errors=errors, stale=stale)
+    return changed

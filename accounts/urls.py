@@ -7,4 +7,5 @@ urlpatterns = [
     path("tokens/", views.api_token_list, name="api-token-list"),
     path("tokens/new/", views.api_token_new, name="api-token-new"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api-token-revoke"),
+    path("agencies/staffing/", views.agency_staffing, name="agency-staffing"),
 ]

@@ -1,6 +1,8 @@
-"""The signed-in user's own pages, and the coordinators' API tokens."""
+"""The signed-in user's own pages, the coordinators' API tokens, and the staffing of the
+coordination offices."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,14 +12,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import coordinator_required
-from accounts.forms import ApiTokenForm
-from accounts.models import ApiToken
-from accounts.selectors import TokenState, api_tokens, token_last_day, token_roles, token_state
-from accounts.services import api_token_issue, api_token_revoke, notifications_mark_read
+from accounts.forms import ApiTokenForm, StaffingFormSet, StaffingRowForm
+from accounts.models import Agency, ApiToken
+from accounts.roles import Role, is_coordinator, require_role
+from accounts.scope import unit_scope
+from accounts.selectors import (
+    NO_CHANGE,
+    StaffingChange,
+    TokenState,
+    api_tokens,
+    coordination_offices,
+    staffing_history,
+    token_last_day,
+    token_roles,
+    token_state,
+)
+from accounts.services import (
+    StaffingInput,
+    StaffingRefused,
+    agency_staffing_update_all,
+    api_token_issue,
+    api_token_revoke,
+    notifications_mark_read,
+)
+from accounts.staffing import staffing_totals
 from core.formatting import date_text, datetime_text
 from core.forms import add_service_errors
 
@@ -129,3 +152,126 @@ def api_token_revoke_view(request, pk: int):
             % {"name": token.name},
         )
     return redirect("api-token-list")
+
+
+# --- Staffing of the coordination offices ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    """One office of the staffing table: the agency, what its history says
+    (:class:`~accounts.selectors.StaffingChange`) and, for a coordinator, its form."""
+
+    agency: Agency
+    change: StaffingChange
+    form: StaffingRowForm | None
+
+    @property
+    def former_until(self) -> str:
+        """The last day of the office's unit (dd/mm/yyyy) when it is no longer in force
+        (a district office after 01/07/2025), else ""."""
+        return date_text(self.agency.scope.valid_until)
+
+    @property
+    def changed_at(self) -> str:
+        return datetime_text(self.change.changed_at)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_staffing(request):
+    """The full-time NTM staff of the coordination offices in the user's scope (the
+    province's, then the districts', former ones marked): required, in post, shortfall,
+    who changed them last and when. Everyone signed in reads; a provincial coordinator
+    edits every row in one form, saved all together or not at all
+    (:func:`accounts.services.agency_staffing_update_all`): 302 back to the page when
+    saved, 400 with the errors on their rows, 409 when someone else saved a row the user
+    changed since the page was read (the others 403 on POST)."""
+    if request.method == "POST":
+        require_role(request.user, Role.COORDINATOR)
+    offices = list(coordination_offices(visible=unit_scope(request.user)))
+    history = staffing_history(agencies=offices)
+    formset, status, notice = None, 200, ""
+    if request.method == "POST":
+        formset = StaffingFormSet(request.POST, prefix="staff")
+        if formset.is_valid():
+            status, notice = _staffing_save(request, formset, {office.pk: office for office in offices})
+            if status == 302:
+                return redirect("agency-staffing")
+        else:
+            status, notice = 400, _("Nothing was saved: correct the rows marked below.")
+    elif is_coordinator(request.user):
+        formset = StaffingFormSet(
+            prefix="staff", initial=[_staffing_initial(office, history) for office in offices]
+        )
+    forms = {_form_agency(form): form for form in formset} if formset is not None else {}
+    rows = [
+        StaffingRow(office, history.get(office.pk, NO_CHANGE), forms.get(office.pk)) for office in offices
+    ]
+    context = {
+        "rows": rows,
+        "formset": formset,
+        "notice": notice,
+        "totals": staffing_totals((office.ntm_staff_required, office.ntm_staff_actual) for office in offices),
+    }
+    return render(request, "accounts/staffing.html", context, status=status)
+
+
+def _staffing_initial(office: Agency, history: dict[int, StaffingChange]) -> dict:
+    return {
+        "agency": office.pk,
+        "version": history.get(office.pk, NO_CHANGE).version,
+        "required": office.ntm_staff_required,
+        "actual": office.ntm_staff_actual,
+    }
+
+
+def _form_agency(form: StaffingRowForm) -> int | None:
+    """The id of the office a (bound or unbound) row form is for, None if unreadable."""
+    try:
+        return int(form["agency"].value())
+    except (TypeError, ValueError):
+        return None
+
+
+def _staffing_save(request, formset, offices: dict[int, Agency]) -> tuple[int, str]:
+    """Save the rows the user changed: (302, "") when saved, else (400 or 409, the
+    sentence above the table) with each refused row's errors on its form."""
+    changed = [form for form in formset if form.counts_changed()]
+    gone = [form for form in changed if form.cleaned_data["agency"] not in offices]
+    for form in gone:
+        form.add_error(None, _("This office is no longer listed: reload the page."))
+    if gone:
+        return 409, _("Nothing was saved: the list of offices changed since you opened the page.")
+    rows = [
+        StaffingInput(
+            agency=offices[form.cleaned_data["agency"]],
+            required=form.cleaned_data["required"],
+            actual=form.cleaned_data["actual"],
+            version=form.cleaned_data["version"],
+        )
+        for form in changed
+    ]
+    try:
+        saved = agency_staffing_update_all(user=request.user, rows=rows)
+    except StaffingRefused as refused:
+        for index, error in refused.errors.items():
+            add_service_errors(changed[index], error)
+        for index, stale in refused.stale.items():
+            changed[index].add_error(None, stale.message)
+        if refused.stale:
+            return 409, _(
+                "Nothing was saved: someone else changed the rows marked below since you opened the page."
+            )
+        return 400, _("Nothing was saved: correct the rows marked below.")
+    if saved:
+        messages.success(
+            request,
+            ngettext(
+                "Staffing saved for %(count)s office.", "Staffing saved for %(count)s offices.", len(saved)
+            )
+            % {"count": len(saved)},
+        )
+    else:
+        messages.info(request, _("Nothing changed: no count was edited."))
+    return 302, ""

@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,6 +21,14 @@ def attachment(data: bytes, *, filename: str, content_type: str) -> HttpResponse
     """An HTTP response that downloads ``data`` as ``filename`` (any Unicode name)."""
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def file_attachment(handle, *, filename: str, content_type: str) -> FileResponse:
+    """A streamed HTTP response that downloads the open binary file ``handle`` (a stored
+    export) as ``filename`` (any Unicode name); the response closes the file."""
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
 

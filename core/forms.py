@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.formatting import DATE
 from core.text import clean
@@ -49,3 +50,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def query_notices(form: forms.Form) -> list[str]:
+    """One sentence per query-string field ``form`` could not use, naming the field
+    ("Kỳ báo cáo: … Đang hiển thị giá trị mặc định."): a page filtered by its query
+    string shows these and its default instead of failing. Call after ``is_valid()``."""
+    return [
+        _("%(field)s: %(error)s The default is shown instead.")
+        % {"field": form.fields[name].label, "error": " ".join(errors)}
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]

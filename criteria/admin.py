@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from criteria.models import (
@@ -7,6 +9,7 @@ from criteria.models import (
     CriteriaSet,
     Criterion,
     Indicator,
+    ProgrammeTarget,
     Recognition,
     ReportingPeriod,
 )
@@ -69,3 +72,30 @@ class RecognitionAdmin(SimpleHistoryAdmin):
     list_filter = ["level", "criteria_set"]
     search_fields = ["unit__search_key", "decision_number"]
     autocomplete_fields = ["unit"]
+
+
+@admin.register(ProgrammeTarget)
+class ProgrammeTargetAdmin(SimpleHistoryAdmin):
+    """The programme's targets, as the coordinators keep them on /criteria/targets/. The
+    model's "unit" reads "đơn vị tính" (an indicator's unit) in Vietnamese: the admin
+    names it the administrative unit it is."""
+
+    list_display = ["unit_name", "level", "year", "count_display", "source"]
+    list_filter = ["level", "year"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__search_key", "source"]
+    autocomplete_fields = ["unit"]
+
+    @admin.display(description=_("administrative unit"), ordering="unit__code")
+    def unit_name(self, obj):
+        return obj.unit.name
+
+    @admin.display(description=_("target (units recognised)"), ordering="count")
+    def count_display(self, obj):
+        return _("not determined yet") if obj.count is None else obj.count
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "unit" in form.base_fields:
+            form.base_fields["unit"].label = capfirst(_("administrative unit"))
+        return form

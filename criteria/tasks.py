@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from criteria.models import Assessment
+from criteria.services.exports import export_job_run, export_jobs_purge
 from criteria.services.reports import upload_apply
 from criteria.workflow import Action
 
@@ -101,3 +102,19 @@ def apply_report_upload(upload_id: int) -> None:
     :mod:`criteria.services.reports`). Safe to run twice: written communes are skipped."""
     with translation.override(settings.LANGUAGE_CODE):
         upload_apply(upload_id=upload_id)
+
+
+@shared_task(acks_late=True)
+def build_summary_export(job_id: int) -> None:
+    """Build the summary workbook of an export job (see :mod:`criteria.services.exports`),
+    then delete the jobs and files older than 24 hours. Safe to run twice: a job already
+    claimed is left alone. A failed build marks the job failed; nothing is raised."""
+    export_job_run(job_id=job_id)
+    export_jobs_purge()
+
+
+@shared_task
+def purge_export_jobs() -> int:
+    """Delete the export jobs and files asked for more than 24 hours ago (also done after
+    every build); answers how many went. For a beat schedule, if one is wanted."""
+    return export_jobs_purge()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from criteria.views import assessments, catalogue, exports, groups, overview, reports
+from criteria.views import assessments, catalogue, exports, groups, overview, reports, targets
 
 urlpatterns = [
     # The catalogue: criteria sets, indicators and targets, commune groups, departments.
@@ -20,6 +20,10 @@ urlpatterns = [
     path("recognitions/", overview.recognition_list, name="recognition-list"),
     path("recognitions/new/", overview.recognition_create_view, name="recognition-create"),
     path("recognitions/recheck/", overview.recognition_recheck_view, name="recognition-recheck"),
+    # The programme's targets (how many communes recognised by when).
+    path("targets/", targets.programme_target_list, name="programme-target-list"),
+    path("targets/new/", targets.programme_target_create_view, name="programme-target-create"),
+    path("targets/<int:pk>/edit/", targets.programme_target_edit_view, name="programme-target-edit"),
     # Assessments and their workflow.
     path("assessments/", assessments.assessment_list_view, name="assessment-list"),
     path("assessments/new/", assessments.assessment_create_view, name="assessment-create"),
@@ -31,10 +35,15 @@ urlpatterns = [
         assessments.assessment_transition_view,
         name="assessment-transition",
     ),
-    # Exports (GET only, inside the user's scope).
+    # Exports (inside the user's scope).
     path("exports/summary.xlsx", exports.export_summary, name="export-summary"),
     path("exports/values.xlsx", exports.export_values, name="export-values"),
     path("exports/values.csv", exports.export_values_csv, name="export-values-csv"),
+    # The summary workbook built in the background: start (POST), progress, download.
+    path("exports/summary/", exports.export_summary_start, name="export-summary-start"),
+    path("exports/jobs/<int:pk>/", exports.export_job, name="export-job"),
+    path("exports/jobs/<int:pk>/progress/", exports.export_job_progress, name="export-job-progress"),
+    path("exports/jobs/<int:pk>/download/", exports.export_job_download, name="export-job-download"),
     # Excel reports: template, upload, preview, confirm.
     path("reports/", reports.report_index, name="report-index"),
     path("reports/template/", reports.report_template_view, name="report-template"),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "criteria",
     "directives",
     "funding",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,7 @@ AUTH_USER_MODEL = "accounts.User"
 # beyond the user's groups).
 AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -273,6 +274,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directives.tasks.run_daily_reminders",
         "schedule": crontab(hour=int(_reminder_time[1]), minute=int(_reminder_time[2])),
     },
+    # Summary workbooks made in the background are deleted a day after they were asked for.
+    "criteria-purge-export-jobs": {"task": "criteria.tasks.purge_export_jobs", "schedule": crontab(minute=15)},
 }
 
 # --- REST API ---------------------------------------------------------------------

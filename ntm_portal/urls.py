@@ -18,6 +18,7 @@ urlpatterns = [
     path("criteria/", include("criteria.urls")),
     path("directives/", include("directives.urls")),
     path("funding/", include("funding.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

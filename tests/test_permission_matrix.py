@@ -105,6 +105,27 @@ def _upload_pk():
     return [ReportUpload.objects.create(uploaded_by=owner, filename="x.xlsx", data=b"", status="ready").pk]
 
 
+def _export_job_pk():
+    """A finished summary export job of Đại Từ's district officer, its file stored once
+    under MEDIA_ROOT at a fixed name (as tests/directives/matrix.py stores its files)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from accounts.models import User
+    from criteria.models import ExportJob
+
+    assessment = _assessment()
+    owner, _created = User.objects.get_or_create(username="daitu_officer")
+    name = "private/exports/matrix.xlsx"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"PK matrix"))
+    job = ExportJob.objects.create(
+        requested_by=owner, period=assessment.period, criteria_set=assessment.criteria_set,
+        state="done", progress=100, file=name, filename="Tổng hợp NTM.xlsx",
+    )  # fmt: skip
+    return [job.pk]
+
+
 def _seed_task_pk():
     """Task 4 of notice 58/TB-UBND (the provincial office's, due 17/07/2020), no progress."""
     from directives.models import Task
@@ -130,6 +151,16 @@ def _api_token_pk():
         access="read",
         expires_on=datetime.date(2027, 1, 31),
     ).token.pk
+
+
+def _target_pk():
+    """The 2020 target of the province (100 communes at the standard, notice 58/TB-UBND)."""
+    from criteria.models import ProgrammeTarget
+
+    province = AdministrativeUnit.objects.get(code="19", valid_until=None)
+    return ProgrammeTarget.objects.create(
+        unit=province, level="standard", year=2020, count=100, source="Thông báo 58/TB-UBND"
+    ).pk
 
 
 REPORTERS_ONLY = {
@@ -209,6 +240,10 @@ MATRIX = [
     ("api-token-new", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("api-token-new", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
     ("api-token-revoke", _api_token_pk, "post", {"anonymous": 302, "coordinator": 302, "*": 403}, {}),
+    # Staffing of the coordination offices (issue 14): everyone signed in reads (their scope's
+    # offices); only a coordinator saves, and a form without its rows comes back (400).
+    ("agency-staffing", None, "get", {"anonymous": 302, "*": 200}),
+    ("agency-staffing", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
     ("assessment-list", None, "get", {"anonymous": 302, "*": 200}),
     (
         "assessment-detail",
@@ -274,11 +309,31 @@ MATRIX = [
     ("indicator-edit", _indicator, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("indicator-delete", _indicator, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     ("criteria-overview", None, "get", {"anonymous": 302, "*": 200}),
+    # The leadership dashboard (issue 14): everyone logged in reads it inside their scope;
+    # the landing page sends a leader to it and everyone else to the province tree.
+    ("dashboard", None, "get", {"anonymous": 302, "*": 200}),
+    ("dashboard", None, "post", {"anonymous": 302, "*": 405}),
+    ("landing", None, "get", {"anonymous": 302, "*": 302}),
+    # The map of the communes (issue 14): everyone logged in, inside their scope.
+    ("dashboard-map", None, "get", {"anonymous": 302, "*": 200}),
+    # The timeliness scoreboard and its workbook (issue 14): everyone logged in, inside their
+    # scope; GET only.
+    ("dashboard-scoreboard", None, "get", {"anonymous": 302, "*": 200}),
+    ("dashboard-scoreboard-xlsx", None, "get", {"anonymous": 302, "*": 200}),
+    ("dashboard-scoreboard", None, "post", {"anonymous": 302, "*": 405}),
+    ("dashboard-scoreboard-xlsx", None, "post", {"anonymous": 302, "*": 405}),
     ("recognition-list", None, "get", {"anonymous": 302, "*": 200}),
     ("recognition-recheck", None, "get", {"anonymous": 302, "*": 200}),
     ("recognition-create", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
     # An empty form: the coordinator gets the form back with the errors (200).
     ("recognition-create", None, "post", {"anonymous": 302, "coordinator": 200, "*": 403}, {}),
+    # Programme targets (issue 14): everyone signed in reads; a coordinator adds and changes
+    # them (others 403); an empty form comes back with its errors (400).
+    ("programme-target-list", None, "get", {"anonymous": 302, "*": 200}),
+    ("programme-target-create", None, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("programme-target-create", None, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
+    ("programme-target-edit", _target_pk, "get", {"anonymous": 302, "coordinator": 200, "*": 403}),
+    ("programme-target-edit", _target_pk, "post", {"anonymous": 302, "coordinator": 400, "*": 403}, {}),
     (
         "assessment-create",
         None,
@@ -340,6 +395,30 @@ MATRIX = [
     ("export-summary", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
     ("export-values", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
     ("export-values-csv", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 405}),
+    # The summary built in the background (issue 14): everyone signed in starts a job inside
+    # their scope, leaders too (an export changes no data), and is sent to its page (302);
+    # a job is seen by who asked for it (Đại Từ's officer here) and by coordinators, 404
+    # for anyone else. Its progress answers HX-Refresh (200) once it has finished.
+    ("export-summary-start", lambda: _assessment() and None, "post", {"anonymous": 302, "*": 302}),
+    ("export-summary-start", lambda: _assessment() and None, "get", {"anonymous": 302, "*": 405}),
+    (
+        "export-job",
+        _export_job_pk,
+        "get",
+        {"anonymous": 302, "dai_tu_officer": 200, "coordinator": 200, "*": 404},
+    ),
+    (
+        "export-job-progress",
+        _export_job_pk,
+        "get",
+        {"anonymous": 302, "dai_tu_officer": 200, "coordinator": 200, "*": 404},
+    ),
+    (
+        "export-job-download",
+        _export_job_pk,
+        "get",
+        {"anonymous": 302, "dai_tu_officer": 200, "coordinator": 200, "*": 404},
+    ),
     # Directives (issue 5). Factories in tests/directives/matrix.py. An assignment is seen by
     # the provincial roles and by who acts for its agency (the Đại Từ office for UBND Đại Từ),
     # 404 for others; a read-only role that tries to report gets 403.

@@ -103,7 +103,7 @@ from criteria.selectors.overview import (
     default_criteria_set,
     province_overview,
 )
-from criteria.selectors.recognitions import recognitions_in_scope
+from criteria.selectors.recognitions import recognised_by_level, recognitions_in_scope
 from criteria.services.catalogue import (
     criteria_set_copy,
     criterion_set_responsible_agency,
@@ -724,6 +724,13 @@ class OverviewSerializer(serializers.Serializer):
     districts_in_force = serializers.IntegerField(source="overview.districts_in_force")
     has_demo = serializers.BooleanField(source="overview.has_demo")
     mergers = MergersSerializer(source="overview.mergers", allow_null=True)
+    recognised_by_level = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_(
+            "Units in force at the period's end recognised at each level (standard, advanced, model: "
+            "rural communes; model_hamlet: hamlets) by a decision dated up to its end."
+        ),
+    )
 
     def get_under_low_threshold(self, answer) -> int:
         return UNDER_LOW
@@ -797,6 +804,7 @@ class PeriodViewSet(PortalReadOnlyViewSet):
         answer = {
             "overview": province_overview(visible=visible, period=period, criteria_set=criteria_set),
             "coverage": approved_coverage(visible=visible, period=period, criteria_set=criteria_set),
+            "recognised_by_level": recognised_by_level(visible=visible, on=period.end),
         }
         return Response(OverviewSerializer(answer).data)
 

@@ -10,6 +10,7 @@ scaled to fit the page width (:mod:`criteria.exports.sheets`).
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,6 +55,8 @@ NOT_MET_MARK = "✗"
 MET_FILL = PatternFill("solid", fgColor="C6EFCE")
 NOT_MET_FILL = PatternFill("solid", fgColor="FFC7CE")
 
+# The sheets of the workbook, in order: summary, by district, communes by criterion, by criterion.
+SUMMARY_SHEETS = 4
 # Where sheet 1's table starts: its header row, then one row per figure in this order.
 SUMMARY_HEADER_ROW = 10
 SUMMARY_FIGURES = (
@@ -74,7 +77,12 @@ def summary_filename(period) -> str:
 
 
 def summary_workbook(
-    overview: Overview, communes: AssessmentExport, *, scope_name: str, generated_on: datetime.date
+    overview: Overview,
+    communes: AssessmentExport,
+    *,
+    scope_name: str,
+    generated_on: datetime.date,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """The province (or district) summary of one period under one set, as .xlsx bytes.
 
@@ -87,6 +95,9 @@ def summary_workbook(
     by district with the total; 3 one row per commune with an approved assessment, one
     column per criterion (✓ met, ✗ not met) and the criteria met; 4 by criterion (met,
     not met, percent met 0-100).
+
+    ``progress``, when given, is called after each sheet with the number of sheets written
+    so far (1 to :data:`SUMMARY_SHEETS`): a background export moves its bar with it.
     """
     workbook = Workbook()
     has_demo = overview.has_demo or communes.has_demo
@@ -98,10 +109,18 @@ def summary_workbook(
         "has_demo": has_demo,
     }
     running_head = running_head_text(overview.period, overview.criteria_set, scope_name)
-    _summary_sheet(workbook.active, overview, running_head=running_head, **heading)
-    _district_sheet(workbook.create_sheet(), overview, running_head=running_head, **heading)
-    _commune_sheet(workbook.create_sheet(), overview, communes, running_head=running_head, **heading)
-    _criterion_sheet(workbook.create_sheet(), overview, running_head=running_head, **heading)
+    sheets = [
+        lambda: _summary_sheet(workbook.active, overview, running_head=running_head, **heading),
+        lambda: _district_sheet(workbook.create_sheet(), overview, running_head=running_head, **heading),
+        lambda: _commune_sheet(
+            workbook.create_sheet(), overview, communes, running_head=running_head, **heading
+        ),
+        lambda: _criterion_sheet(workbook.create_sheet(), overview, running_head=running_head, **heading),
+    ]
+    for done, write_sheet in enumerate(sheets, start=1):
+        write_sheet()
+        if progress is not None:
+            progress(done)
     workbook.properties.title = _("NTM summary %(period)s") % {"period": overview.period.name}
     workbook.properties.creator = _("NTM Portal")
     return workbook_bytes(workbook)

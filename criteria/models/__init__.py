@@ -4,9 +4,10 @@ One module per topic: :mod:`~criteria.models.catalogue` (criteria sets, criteria
 indicators, commune groups), :mod:`~criteria.models.groups` (each commune's group per
 period), :mod:`~criteria.models.periods` (reporting periods),
 :mod:`~criteria.models.assessments` (assessments, their values, results and comments),
-:mod:`~criteria.models.recognitions` and :mod:`~criteria.models.reports` (Excel report
-uploads). Every model and choices class is imported here, so Django finds the models
-and ``from criteria.models import X`` works for all of them.
+:mod:`~criteria.models.recognitions`, :mod:`~criteria.models.reports` (Excel report
+uploads) and :mod:`~criteria.models.exports` (exports built in the background). Every
+model and choices class is imported here, so Django finds the models and
+``from criteria.models import X`` works for all of them.
 
 A criteria set (bộ tiêu chí) is versioned data loaded from fixtures (QĐ 1980/QĐ-TTg for
 2016-2020, QĐ 318/QĐ-TTg for 2021-2025, QĐ 51/2025/QĐ-TTg for 2026-2030) or copied into a
@@ -35,9 +36,10 @@ from criteria.models.catalogue import (
     MeasureType,
     Verification,
 )
+from criteria.models.exports import ExportJob, ExportKind, ExportState
 from criteria.models.groups import CommuneGroupAssignment
 from criteria.models.periods import PeriodKind, ReportingPeriod
-from criteria.models.recognitions import Recognition, RecognitionLevel
+from criteria.models.recognitions import ProgrammeTarget, Recognition, RecognitionLevel
 from criteria.models.reports import ReportUpload, UploadStatus
 
 __all__ = [
@@ -52,12 +54,16 @@ __all__ = [
     "CriteriaSetManager",
     "Criterion",
     "CriterionResult",
+    "ExportJob",
+    "ExportKind",
+    "ExportState",
     "Indicator",
     "IndicatorGroupTarget",
     "IndicatorValue",
     "MeasureType",
     "Outcome",
     "PeriodKind",
+    "ProgrammeTarget",
     "Recognition",
     "RecognitionLevel",
     "ReportUpload",

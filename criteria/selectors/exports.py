@@ -1,5 +1,6 @@
 """Read queries of the exports: the assessments of one period under one criteria set,
-with their criterion results and indicator values, one row per commune.
+with their criterion results and indicator values, one row per commune; and the export
+jobs built in the background (:func:`export_job_for`).
 
 Like ``communes.selectors`` these take the units the caller may see as a queryset
 (``visible = accounts.scope.unit_scope(user)``), never the user, so a dashboard, an
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from accounts.roles import is_coordinator
 from communes.models import AdministrativeUnit
 from core.text import fold
 from criteria.models import (
@@ -20,6 +22,7 @@ from criteria.models import (
     CriteriaSet,
     Criterion,
     CriterionResult,
+    ExportJob,
     Indicator,
     IndicatorValue,
     ReportingPeriod,
@@ -135,3 +138,15 @@ def assessment_export(
         rows=rows,
         approved_only=approved_only,
     )
+
+
+def export_job_for(*, user, pk) -> ExportJob:
+    """The export job ``pk`` (period, set, unit and who asked, with their agency's scope,
+    loaded) if ``user`` asked for it or is a
+    coordinator; ``ExportJob.DoesNotExist`` otherwise (the view answers 404), also for a
+    ``pk`` that is not a number (ValueError). One query, two for a user whose roles are
+    not read yet."""
+    jobs = ExportJob.objects.select_related("period", "criteria_set", "unit", "requested_by__agency__scope")
+    if not is_coordinator(user):
+        jobs = jobs.filter(requested_by=user)
+    return jobs.get(pk=pk)

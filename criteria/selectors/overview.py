@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agency
@@ -182,7 +182,19 @@ def district_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
     return parent if parent is not None and parent.level == UnitLevel.DISTRICT else None
 
 
-def _figures(assessments: list[Assessment], recognised: int, criteria_total: int) -> Figures:
+@dataclass(frozen=True)
+class _Counted:
+    """One counted approved assessment, read as a row: no model instance is built per
+    commune (at national scale, 7,695 of them, that is most of the overview's time)."""
+
+    commune_id: int
+    district_id: int | None  # the commune's parent when it is a district
+    criteria_met: int
+    meets_standard: bool
+    is_demo: bool
+
+
+def _figures(assessments: list[_Counted], recognised: int, criteria_total: int) -> Figures:
     return Figures(
         assessed=len(assessments),
         meeting_standard=sum(1 for a in assessments if a.meets_standard),
@@ -194,7 +206,11 @@ def _figures(assessments: list[Assessment], recognised: int, criteria_total: int
 
 
 def province_overview(
-    *, visible: QuerySet[AdministrativeUnit], period: ReportingPeriod, criteria_set: CriteriaSet
+    *,
+    visible: QuerySet[AdministrativeUnit],
+    period: ReportingPeriod,
+    criteria_set: CriteriaSet,
+    departments: bool = True,
 ) -> Overview:
     """The overview of ``period`` under ``criteria_set`` for the units in ``visible``.
 
@@ -209,13 +225,31 @@ def province_overview(
     province's choice pending the post-2025 procedure (NTM_FACTS §6 point 3, analysis,
     and §3, not confirmed), written out in :mod:`criteria.selectors.lineage`.
 
-    Seven queries, whatever the number of communes; eight for a period ending on or after
-    01/07/2025 (the roll-up of the merged communes).
+    ``departments=False`` leaves ``departments`` empty, for a page that does not show
+    them (the dashboard): one query fewer, and no unit built per commune that misses a
+    criterion (at national scale about 3,000 of them, 40 % of the overview's time).
+
+    Seven queries, whatever the number of communes (six with ``departments=False``); one
+    more for a period ending on or after 01/07/2025 (the roll-up of the merged communes).
+    Assessments and recognitions are read as rows, not model instances; the only units
+    built are those the overview names (the districts, and the communes with an unmet
+    criterion), so that the whole country (7,695 xã) costs about twice its SQL
+    (``bench/dashboard_bench.py``).
     """
     end = period.end
     assessed_qs = approved_assessments(visible=visible, period=period, criteria_set=criteria_set)
-    # 1: the approved assessments with their commune and its parent.
-    assessments = list(assessed_qs.select_related("commune__parent"))
+    # 1: the approved assessments, with their commune's parent and its level.
+    assessments = [
+        _Counted(commune_id, parent_id if parent_level == UnitLevel.DISTRICT else None, met, meets, demo)
+        for commune_id, parent_id, parent_level, met, meets, demo in assessed_qs.values_list(
+            "commune_id",
+            "commune__parent_id",
+            "commune__parent__level",
+            "criteria_met",
+            "meets_standard",
+            "is_demo",
+        )
+    ]
     # 2: the criteria of the set with their department.
     criteria = list(criteria_set.criteria.select_related("responsible_agency").order_by("number"))
     # 3: per criterion, how many approved assessments meet it (counted in the database).
@@ -225,12 +259,14 @@ def province_overview(
         .annotate(met=Count("pk", filter=Q(met=True)))
         .values_list("criterion_id", "met")
     )
-    # 4: the unmet (criterion, assessment) pairs: who answers for what, and where.
-    unmet_pairs = list(
-        CriterionResult.objects.filter(assessment__in=assessed_qs, met=False).values_list(
-            "criterion_id", "assessment_id"
+    # 4: the unmet (criterion, commune) pairs: who answers for what, and where.
+    unmet_pairs = []
+    if departments:
+        unmet_pairs = list(
+            CriterionResult.objects.filter(assessment__in=assessed_qs, met=False).values_list(
+                "criterion_id", "assessment__commune_id"
+            )
         )
-    )
     # 5: the standard recognitions in force at the period's end (one per commune).
     recognitions = list(
         Recognition.objects.filter(
@@ -238,20 +274,36 @@ def province_overview(
             decision_date__lte=end,
             unit__in=visible.assessed().valid_on(end),
         )
-        .select_related("unit__parent")
         .order_by("unit_id", "decision_date")
+        .values_list("unit_id", "unit__parent_id", "unit__parent__level", "is_demo")
     )
-    # 6: the districts in force at the period's end; 7: the model communes' districts.
-    districts = list(visible.filter(level=UnitLevel.DISTRICT).valid_on(end).order_by("code", "name"))
+    # 6: the model communes' districts.
     model_rows = list(
         Recognition.objects.filter(
             level=RecognitionLevel.MODEL, decision_date__lte=end, unit__in=visible
         ).values_list("unit__parent_id", "is_demo")
     )
 
-    recognised_units: dict[int, AdministrativeUnit] = {}
-    for recognition in recognitions:
-        recognised_units.setdefault(recognition.unit_id, recognition.unit)
+    recognised_units: dict[int, int | None] = {}  # commune -> its district (None: none)
+    for unit_id, parent_id, parent_level, _demo in recognitions:
+        recognised_units.setdefault(unit_id, parent_id if parent_level == UnitLevel.DISTRICT else None)
+    # 7: the units the overview names: the districts of ``visible`` in force at the
+    # period's end (flagged ``listed``), the districts of the counted and recognised
+    # communes, and the communes with an unmet criterion.
+    in_force_districts = visible.filter(level=UnitLevel.DISTRICT).valid_on(end).values("pk")
+    named_ids = (
+        {a.district_id for a in assessments} | set(recognised_units.values()) | {c for _n, c in unmet_pairs}
+    )
+    named_ids.discard(None)
+    units = {
+        unit.pk: unit
+        for unit in AdministrativeUnit.objects.filter(
+            Q(pk__in=in_force_districts) | Q(pk__in=sorted(named_ids))
+        )
+        .annotate(listed=Q(pk__in=in_force_districts))
+        .order_by("code", "name")
+    }
+    districts = [unit for unit in units.values() if unit.listed]
     # 8, after the reform only: the new communes with no decision of their own yet, and
     # what the communes they were formed from achieved.
     mergers = None
@@ -260,44 +312,39 @@ def province_overview(
             communes=visible.assessed().valid_on(end), on=end, recognised_ids=set(recognised_units)
         )
 
-    by_district: dict[int | None, list[Assessment]] = defaultdict(list)
-    district_units: dict[int | None, AdministrativeUnit | None] = {None: None}
+    by_district: dict[int | None, list[_Counted]] = defaultdict(list)
     for assessment in assessments:
-        district = district_of(assessment.commune)
-        key = district.pk if district else None
-        by_district[key].append(assessment)
-        district_units[key] = district
-    recognised_by_district: Counter[int | None] = Counter()
-    for unit in recognised_units.values():
-        district = district_of(unit)
-        key = district.pk if district else None
-        recognised_by_district[key] += 1
-        district_units.setdefault(key, district)
+        by_district[assessment.district_id].append(assessment)
+    recognised_by_district = Counter(recognised_units.values())
 
     criteria_total = len(criteria)
     district_rows = [
         DistrictRow(
-            district=district_units[key],
+            district=units[key] if key is not None else None,
             figures=_figures(by_district.get(key, []), recognised_by_district[key], criteria_total),
         )
         for key in set(by_district) | set(recognised_by_district)
     ]
     district_rows.sort(key=lambda row: (row.district is None, row.district.code if row.district else ""))
 
-    communes_by_assessment = {a.pk: a.commune for a in assessments}
-    unmet_by_criterion: dict[int, list[AdministrativeUnit]] = defaultdict(list)
-    for criterion_id, assessment_id in unmet_pairs:
-        unmet_by_criterion[criterion_id].append(communes_by_assessment[assessment_id])
+    unmet_by_criterion: dict[int, list[int]] = defaultdict(list)
+    for criterion_id, commune_id in unmet_pairs:
+        unmet_by_criterion[criterion_id].append(commune_id)
+    # Each commune's name folded once, not once per unmet criterion.
+    name_keys = {commune_id: fold(units[commune_id].name) for commune_id in {c for _n, c in unmet_pairs}}
     departments: dict[int | None, list[UnmetCriterion]] = defaultdict(list)
     agencies: dict[int | None, Agency | None] = {}
     for criterion in criteria:
-        communes = unmet_by_criterion.get(criterion.pk)
-        if not communes:
+        commune_ids = unmet_by_criterion.get(criterion.pk)
+        if not commune_ids:
             continue
         key = criterion.responsible_agency_id
         agencies[key] = criterion.responsible_agency
         departments[key].append(
-            UnmetCriterion(criterion=criterion, communes=tuple(sorted(communes, key=lambda u: fold(u.name))))
+            UnmetCriterion(
+                criterion=criterion,
+                communes=tuple(units[pk] for pk in sorted(commune_ids, key=name_keys.__getitem__)),
+            )
         )
     department_rows = sorted(
         (DepartmentRow(agency=agencies[key], unmet=tuple(rows)) for key, rows in departments.items()),
@@ -322,7 +369,7 @@ def province_overview(
         districts_without_model=tuple(d for d in programme_districts if d.pk not in with_model),
         districts_in_force=len(programme_districts),
         has_demo=any(a.is_demo for a in assessments)
-        or any(r.is_demo for r in recognitions)
+        or any(demo for *_unit, demo in recognitions)
         or any(demo for _parent, demo in model_rows)
         or bool(mergers and mergers.has_demo),
         mergers=mergers,
@@ -421,9 +468,11 @@ def approved_coverage(
     holds is the province's choice, not a rule of a legal text.
     """
     end = period.end
+    # An uncorrelated "pk IN (…)": PostgreSQL hashes it once, where a correlated EXISTS in
+    # the OR and the FILTER is probed once per unit (5x slower for the whole country).
     approved = Assessment.objects.filter(
-        commune=OuterRef("pk"), period=period, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
-    )
+        period=period, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
+    ).values("commune_id")
     merged_later = visible.filter(
         level=UnitLevel.PROVINCE,
         successions_as_predecessor__successor__in=visible,
@@ -437,7 +486,7 @@ def approved_coverage(
     )
     counts = (
         visible.assessed()
-        .filter(in_force | Q(Exists(approved)))
-        .aggregate(total=Count("pk"), approved=Count("pk", filter=Q(Exists(approved))))
+        .filter(in_force | Q(pk__in=approved))
+        .aggregate(total=Count("pk"), approved=Count("pk", filter=Q(pk__in=approved)))
     )
     return Coverage(approved=counts["approved"], total=counts["total"])

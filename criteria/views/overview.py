@@ -19,7 +19,7 @@ from accounts.decorators import coordinator_required
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
 from core.formatting import date_text
-from core.forms import add_service_errors
+from core.forms import add_service_errors, query_notices
 from criteria.forms.overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
 from criteria.selectors.overview import (
@@ -36,16 +36,6 @@ from criteria.selectors.recognitions import (
 from criteria.services.recognitions import recognition_create
 
 RECOGNITIONS_PER_PAGE = 50
-
-
-def _field_notices(form) -> list[str]:
-    """One sentence per query-string field the form could not use, naming the field."""
-    return [
-        _("%(field)s: %(error)s The default is shown instead.")
-        % {"field": form.fields[name].label, "error": " ".join(errors)}
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
 
 
 @login_required
@@ -65,7 +55,7 @@ def overview(request):
         coverage = approved_coverage(visible=visible, period=period, criteria_set=criteria_set)
     context = {
         "form": form,
-        "notices": _field_notices(form),
+        "notices": query_notices(form),
         "period": period,
         "criteria_set": criteria_set,
         "overview": result,
@@ -102,7 +92,7 @@ def recognition_recheck_view(request):
     form = RecheckFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
-    notices = _field_notices(form)
+    notices = query_notices(form)
     period = data.get("period") or default_period(visible=visible)
     newer = data.get("newer") or default_criteria_set(visible=visible, period=period)
     older = data.get("older") or default_recheck_older_set(visible=visible, newer_set=newer)

@@ -198,13 +198,17 @@ class AgencyRow:
     counts: BucketCounts
 
 
-def overdue_board(*, today: datetime.date) -> tuple[list[AgencyRow], QuerySet[Assignment]]:
+def overdue_board(
+    *, today: datetime.date, assignments: QuerySet[Assignment] | None = None
+) -> tuple[list[AgencyRow], QuerySet[Assignment]]:
     """Per agency with lead assignments: the counts in the four buckets (most overdue
-    first); and the open overdue lead assignments, the longest overdue first. Two queries
-    plus the agencies'."""
+    first); and the open overdue lead assignments, the longest overdue first. Counts the
+    ``assignments`` given (e.g. :func:`assignment_scope` of a user narrowed to a unit's
+    agencies), every assignment when None. Two queries plus the agencies'."""
+    base = Assignment.objects.all() if assignments is None else assignments
     rows: dict[int, BucketCounts] = defaultdict(BucketCounts)
     grouped = (
-        Assignment.objects.filter(role=AssignmentRole.LEAD)
+        base.filter(role=AssignmentRole.LEAD)
         .with_bucket(today)
         .values("agency_id", "bucket")
         .annotate(n=Count("pk"))
@@ -221,7 +225,7 @@ def overdue_board(*, today: datetime.date) -> tuple[list[AgencyRow], QuerySet[As
         ),
     )
     overdue = (
-        Assignment.objects.filter(role=AssignmentRole.LEAD, completed_on__isnull=True, deadline__lt=today)
+        base.filter(role=AssignmentRole.LEAD, completed_on__isnull=True, deadline__lt=today)
         .select_related("task__directive", "agency")
         .order_by("deadline", "agency__name")
     )

@@ -609,6 +609,9 @@ def test_the_overview_of_a_period_as_the_overview_page_counts_it(data, leader):
         "districts_in_force": 2,
         "has_demo": False,
         "mergers": None,
+        # A (2015), B and C at the standard; E advanced (2019); A model (2019: D's of
+        # 08/2020 comes after the period); no hamlet.
+        "recognised_by_level": {"standard": 3, "advanced": 1, "model": 1, "model_hamlet": 0},
     }
 
 

@@ -475,5 +475,9 @@ def test_the_values_selector_reads_in_five_queries_whatever_the_communes(
 def test_the_overview_page_offers_the_downloads_of_its_period_and_set(client, data, leader):
     client.force_login(leader)
     page = client.get(reverse("criteria-overview"), QUERY).content.decode()
-    for name in EXPORTS:
+    for name in ["export-values", "export-values-csv"]:
         assert f'href="{reverse(name)}?period=2020-h1&amp;set=test-exp"' in page
+    # The summary is built in the background: a button posts the period and set
+    # (tests/criteria/test_export_jobs.py follows it).
+    assert f'action="{reverse("export-summary-start")}"' in page
+    assert "Tải bảng tổng hợp (Excel)" in page

@@ -1,0 +1,1 @@
+"""Workbooks of the dashboards app (one module per workbook)."""

@@ -1,0 +1,91 @@
+"""The leadership dashboard and the page a user lands on after logging in.
+
+Everyone logged in reads the dashboard, inside their scope: a district officer sees
+their district, a commune officer their commune, a leader or coordinator the province
+(and may narrow it to a former district or a commune). A unit outside the scope answers
+404, like every page; a bad query value is named in a notice and the default shown.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, has_role
+from criteria.models import CriteriaSet, ReportingPeriod
+from criteria.selectors.map import commune_map
+from dashboards.charts import dashboard_charts
+from dashboards.selectors.dashboard import leadership_dashboard
+from dashboards.views.selection import read_selection
+from directives.selectors.assignments import BUCKET_ORDER, assignment_scope
+from directives.status import BUCKET_COLOURS
+
+
+@login_required
+@require_GET
+def landing(request):
+    """Where login leads: a leader to the dashboard, everyone else to the province tree."""
+    return redirect("dashboard" if has_role(request.user, Role.LEADER) else "home")
+
+
+@login_required
+@require_GET
+def dashboard_view(request):
+    """The dashboard of ``?period=`` under ``?set=`` for ``?unit=`` (default: the
+    latest period with an approved assessment in scope, its set, the user's whole scope;
+    :mod:`dashboards.views.selection`)."""
+    chosen = read_selection(request)
+    period, criteria_set, scope_unit = chosen.period, chosen.criteria_set, chosen.scope_unit
+    context = chosen.context()
+    if period is not None and criteria_set is not None:
+        agency = request.user.agency
+        result = leadership_dashboard(
+            visible=chosen.visible,
+            assignments=assignment_scope(request.user),
+            period=period,
+            criteria_set=criteria_set,
+            scope_unit=scope_unit,
+            target_unit=scope_unit or (agency.scope if agency is not None else None),
+            today=timezone.localdate(),
+        )
+        context |= {
+            "dashboard": result,
+            "links": _links(period, criteria_set, request.user, scope_unit),
+            "buckets": [(bucket, BUCKET_COLOURS[bucket]) for bucket in BUCKET_ORDER],
+            "charts": dashboard_charts(result),
+            "commune_map": commune_map(visible=chosen.visible, period=period, criteria_set=criteria_set),
+        }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _links(period: ReportingPeriod, criteria_set: CriteriaSet, user, scope_unit=None) -> dict[str, str]:
+    """The page behind each tile, filtered to the dashboard's period, set and year."""
+
+    def url(name: str, **query) -> str:
+        return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+    chosen = {"period": period.code, "set": criteria_set.code}
+    if scope_unit is not None:
+        chosen["unit"] = scope_unit.pk
+    listed = {"period": period.code, "criteria_set": criteria_set.code}
+    year = period.end.year
+    return {
+        "overview": url("criteria-overview", **chosen),
+        "assessments": url("assessment-list", **listed),
+        "approved": url("assessment-list", **listed, status="approved"),
+        "recognitions": url("recognition-list"),
+        "standard": url("recognition-list", level="standard"),
+        "model": url("recognition-list", level="model"),
+        "cement": url("funding-cement", year=year),
+        "funds": url("funding-funds", year=year),
+        "directives": url(
+            "directive-board" if has_role(user, Role.COORDINATOR, Role.LEADER) else "directive-list"
+        ),
+        "staffing": url("agency-staffing"),
+        "targets": url("programme-target-list"),
+        "scoreboard": url("dashboard-scoreboard", year=year),
+        "map": url("dashboard-map", **chosen),
+    }

@@ -1,0 +1,78 @@
+"""What the dashboard and the map show, read from the query string: ``?period=<code>``,
+``?set=<code>`` and ``?unit=<id>`` (the province, a former district, a commune), each
+optional. Both pages read it the same way, so a link from one to the other keeps it."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from accounts.scope import unit_scope
+from communes.models import AdministrativeUnit, UnitLevel
+from communes.scope import get_unit_or_404
+from core.forms import query_notices
+from criteria.models import CriteriaSet, ReportingPeriod
+from criteria.selectors.overview import default_criteria_set, default_period
+from dashboards.forms import DashboardFilterForm
+
+
+@dataclass(frozen=True)
+class Selection:
+    """``visible`` is the user's scope narrowed to ``scope_unit``'s subtree (None: the
+    whole scope); ``period`` and ``criteria_set`` are None only when the portal has none;
+    ``areas`` are the provinces and districts of the scope in force at the period's end,
+    offered in the area list; ``notices`` name the query values that were not understood."""
+
+    form: DashboardFilterForm
+    notices: list[str]
+    visible: QuerySet[AdministrativeUnit]
+    scope_unit: AdministrativeUnit | None
+    period: ReportingPeriod | None
+    criteria_set: CriteriaSet | None
+    areas: list[AdministrativeUnit]
+
+    def context(self) -> dict:
+        """The template context of the filter form (``dashboards/_filter.html``)."""
+        return {
+            "form": self.form,
+            "notices": self.notices,
+            "period": self.period,
+            "criteria_set": self.criteria_set,
+            "scope_unit": self.scope_unit,
+            "areas": self.areas,
+            "periods": ReportingPeriod.objects.order_by("-start", "kind"),
+            "sets": CriteriaSet.objects.order_by("-effective_from", "code"),
+        }
+
+
+def read_selection(request) -> Selection:
+    """The selection of ``request``'s query string, with the defaults: the latest period
+    with an approved assessment in scope, the set most of its approved assessments use,
+    the user's whole scope. Raises :class:`core.exceptions.OutOfScope` (404) for a unit
+    outside the user's scope; an unknown value is a notice, not an error."""
+    visible = unit_scope(request.user)
+    form = DashboardFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    scope_unit = data.get("unit")
+    if scope_unit is not None:
+        scope_unit = get_unit_or_404(request.user, scope_unit.pk)
+        visible = visible.within(scope_unit)
+    period = data.get("period") or default_period(visible=visible)
+    criteria_set = data.get("set") or default_criteria_set(visible=visible, period=period)
+    areas = []
+    if period is not None:
+        areas = list(
+            unit_scope(request.user)
+            .filter(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
+            .valid_on(period.end)
+            .order_by("code", "name")
+        )
+    return Selection(
+        form=form,
+        notices=query_notices(form),
+        visible=visible,
+        scope_unit=scope_unit,
+        period=period,
+        criteria_set=criteria_set,
+        areas=areas,
+    )
