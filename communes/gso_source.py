@@ -10,6 +10,7 @@ Thái Nguyên: the 172 commune-level units of NQ 1240/NQ-UBTVQH15, in force from
 import datetime
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -103,22 +104,7 @@ def read_province(province_code: str) -> ProvinceData:
     old_province_keys = tables["DICT_PROVINCE"][province_key]
 
     data = ProvinceData()
-    first = current[0]
-    data.units.append(
-        UnitRecord(
-            ref=province_key,
-            parent_ref=None,
-            code=first["provinceCode"],
-            name=first["province"],
-            short_name=first["provinceShort"],
-            kind="tinh",
-            level="province",
-            valid_from=None,
-            valid_until=None,
-            latitude=_decimal(first["provinceLat"], 6),
-            longitude=_decimal(first["provinceLon"], 6),
-        )
-    )
+    data.units.append(_current_province(current[0]))
 
     placeholders = ",".join("?" * len(old_province_keys))
     legacy = _query(
@@ -126,62 +112,15 @@ def read_province(province_code: str) -> ProvinceData:
         "ORDER BY provinceCode, districtCode, wardCode",
         tuple(old_province_keys),
     )
-    seen_refs = {province_key}
-    for row in legacy:
-        if row["provinceKey"] not in seen_refs:
-            # An old province merged into this one (Bắc Kạn into Thái Nguyên).
-            seen_refs.add(row["provinceKey"])
-            data.units.append(
-                UnitRecord(
-                    ref=row["provinceKey"],
-                    parent_ref=None,
-                    code=row["provinceCode"],
-                    name=row["province"],
-                    short_name=row["provinceShort"],
-                    kind="tinh",
-                    level="province",
-                    valid_from=None,
-                    valid_until=LAST_DAY_BEFORE_REFORM,
-                    latitude=_decimal(row["provinceLat"], 6),
-                    longitude=_decimal(row["provinceLon"], 6),
-                )
-            )
-            data.successions.append(
-                SuccessionRecord(row["provinceKey"], province_key, False, True, PROVINCE_MERGER_BASIS)
-            )
-        district_ref = f"{row['provinceKey']}_{row['districtKey']}"
-        if district_ref not in seen_refs:
-            seen_refs.add(district_ref)
-            data.units.append(
-                UnitRecord(
-                    ref=district_ref,
-                    parent_ref=row["provinceKey"],
-                    code=row["districtCode"],
-                    name=row["district"],
-                    short_name=row["districtShort"],
-                    kind=DISTRICT_KINDS[row["districtType"]],
-                    level="district",
-                    valid_from=None,
-                    valid_until=LAST_DAY_BEFORE_REFORM,
-                    latitude=_decimal(row["districtLat"], 6),
-                    longitude=_decimal(row["districtLon"], 6),
-                )
-            )
-        data.units.append(
-            UnitRecord(
-                ref=f"{district_ref}_{row['wardKey']}",
-                parent_ref=district_ref,
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                kind=COMMUNE_KINDS[row["wardType"]],
-                level="commune",
-                valid_from=None,
-                valid_until=LAST_DAY_BEFORE_REFORM,
-                latitude=_decimal(row["wardLat"], 6),
-                longitude=_decimal(row["wardLon"], 6),
-            )
+
+    def merged_province(row: dict) -> None:
+        # An old province merged into this one (Bắc Kạn into Thái Nguyên).
+        data.units.append(_legacy_province(row, valid_until=LAST_DAY_BEFORE_REFORM))
+        data.successions.append(
+            SuccessionRecord(row["provinceKey"], province_key, False, True, PROVINCE_MERGER_BASIS)
         )
+
+    _add_legacy_rows(data, legacy, seen_refs={province_key}, add_province=merged_province)
 
     for row in current:
         data.units.append(
@@ -218,4 +157,139 @@ def read_province(province_code: str) -> ProvinceData:
                     basis,
                 )
             )
+    return data
+
+
+def _current_province(row: dict) -> UnitRecord:
+    """The province of a row of the current (2025) table, in force: from before our
+    records (it holds its pre-2025 districts too) and still."""
+    return UnitRecord(
+        ref=row["provinceKey"],
+        parent_ref=None,
+        code=row["provinceCode"],
+        name=row["province"],
+        short_name=row["provinceShort"],
+        kind="tinh",
+        level="province",
+        valid_from=None,
+        valid_until=None,
+        latitude=_decimal(row["provinceLat"], 6),
+        longitude=_decimal(row["provinceLon"], 6),
+    )
+
+
+def _legacy_province(row: dict, *, valid_until: datetime.date | None) -> UnitRecord:
+    """The province of a legacy row, closed on ``valid_until``."""
+    return UnitRecord(
+        ref=row["provinceKey"],
+        parent_ref=None,
+        code=row["provinceCode"],
+        name=row["province"],
+        short_name=row["provinceShort"],
+        kind="tinh",
+        level="province",
+        valid_from=None,
+        valid_until=valid_until,
+        latitude=_decimal(row["provinceLat"], 6),
+        longitude=_decimal(row["provinceLon"], 6),
+    )
+
+
+def _add_legacy_rows(
+    data: ProvinceData, rows: list[dict], *, seen_refs: set[str], add_province: Callable[[dict], None]
+) -> None:
+    """Append to ``data`` the districts and communes of the legacy ``rows`` (one row per
+    commune-level unit, ordered by province, district and commune code), each district
+    once, parents before children; ``add_province(row)`` is called at the first row of a
+    province whose key is not in ``seen_refs``. A district with no commune-level unit
+    (the island districts Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) comes as one
+    row with no ward: the district is read, with no commune."""
+    for row in rows:
+        if row["provinceKey"] not in seen_refs:
+            seen_refs.add(row["provinceKey"])
+            add_province(row)
+        district_ref = f"{row['provinceKey']}_{row['districtKey']}"
+        if district_ref not in seen_refs:
+            seen_refs.add(district_ref)
+            data.units.append(
+                UnitRecord(
+                    ref=district_ref,
+                    parent_ref=row["provinceKey"],
+                    code=row["districtCode"],
+                    name=row["district"],
+                    short_name=row["districtShort"],
+                    kind=DISTRICT_KINDS[row["districtType"]],
+                    level="district",
+                    valid_from=None,
+                    valid_until=LAST_DAY_BEFORE_REFORM,
+                    latitude=_decimal(row["districtLat"], 6),
+                    longitude=_decimal(row["districtLon"], 6),
+                )
+            )
+        if row["wardCode"] is None:
+            continue
+        data.units.append(
+            UnitRecord(
+                ref=f"{district_ref}_{row['wardKey']}",
+                parent_ref=district_ref,
+                code=row["wardCode"],
+                name=row["ward"],
+                short_name=row["wardShort"],
+                kind=COMMUNE_KINDS[row["wardType"]],
+                level="commune",
+                valid_from=None,
+                valid_until=LAST_DAY_BEFORE_REFORM,
+                latitude=_decimal(row["wardLat"], 6),
+                longitude=_decimal(row["wardLon"], 6),
+            )
+        )
+
+
+def read_legacy(province_codes: Iterable[str] = ()) -> ProvinceData:
+    """Read the structure in force just before 1 July 2025 (the package's legacy table:
+    63 provinces, 696 districts, 10,035 commune-level units) of the whole country, or of
+    the pre-2025 provinces whose GSO code is in ``province_codes`` (``"06"``: Bắc Kạn):
+    every province, district and commune-level unit, parents before children. Nothing
+    of the 2025 structure and no lineage: ``successions`` is empty.
+
+    The units are read as :func:`read_province` reads them, so that both loads name a
+    unit by the same (code, valid-until day): a province that went on after the reform
+    under its name (Hà Nội; Thái Nguyên, with Bắc Kạn merged into it) is the province in
+    force, with its 2025 code and no closing day (Lào Cai, code 10 before the reform,
+    reads as the Lào Cai of code 15 in force); one merged into another (Bắc Kạn, Yên
+    Bái) and every district and commune closed on 30/06/2025.
+
+    Raises :class:`UnknownProvince` naming the first code no pre-2025 province has.
+    """
+    codes = tuple(dict.fromkeys(province_codes))
+    where, params = "", ()
+    if codes:
+        where, params = f"WHERE provinceCode IN ({','.join('?' * len(codes))}) ", codes
+    rows = _query(
+        f"SELECT * FROM admin_units_legacy {where}"  # noqa: S608 (only "?"s)
+        "ORDER BY provinceCode, districtCode, wardCode",
+        params,
+    )
+    found = {row["provinceCode"] for row in rows}
+    for code in codes:
+        if code not in found:
+            raise UnknownProvince(code)
+    in_force = {
+        row["provinceKey"]: row
+        for row in _query(
+            "SELECT provinceKey, provinceCode, province, provinceShort, provinceLat, provinceLon "
+            "FROM admin_units GROUP BY provinceKey",
+            (),
+        )
+    }
+    data = ProvinceData()
+
+    def province(row: dict) -> None:
+        current = in_force.get(row["provinceKey"])
+        if current is not None:
+            data.units.append(_current_province(current))
+        else:
+            data.units.append(_legacy_province(row, valid_until=LAST_DAY_BEFORE_REFORM))
+
+    _add_legacy_rows(data, rows, seen_refs=set(), add_province=province)
     return data

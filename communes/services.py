@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from communes.gso_source import REFORM_DATE, ProvinceData
 from communes.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
@@ -134,3 +135,53 @@ def hamlet_create(
     hamlet.full_clean()
     hamlet.save()
     return hamlet
+
+
+@transaction.atomic
+def units_bulk_import(*, data: ProvinceData, batch_size: int = 2000) -> ImportResult:
+    """Create the units of ``data`` that are not in the database yet, matched on (GSO
+    code, valid-until day) as :func:`units_import` does, in bulk: one ``INSERT`` per
+    ``batch_size`` units of a tree level, with their "created" history rows, so the whole
+    country (:func:`communes.gso_source.read_legacy`, 10,794 units) loads in seconds.
+
+    For loads of thousands of units; the lineage of ``data`` is not written (use
+    :func:`units_import` for a province and its lineage). A unit already there is kept as
+    it is. Idempotent: a second run writes nothing. Nothing is ever deleted.
+    """
+    result = ImportResult()
+    existing = {unit.natural_key(): unit for unit in AdministrativeUnit.objects.exclude(code="")}
+    by_ref: dict[str, AdministrativeUnit] = {}
+    waiting = list(data.units)  # parents always come before their children
+    while waiting:
+        # One wave: the units whose parent is known (saved, or not to be saved).
+        wave = [record for record in waiting if record.parent_ref is None or record.parent_ref in by_ref]
+        if not wave:
+            raise ValueError(
+                f"unit {waiting[0].ref!r} names a parent {waiting[0].parent_ref!r} that is not in the data"
+            )
+        waiting = [
+            record for record in waiting if not (record.parent_ref is None or record.parent_ref in by_ref)
+        ]
+        new: list[tuple[str, AdministrativeUnit]] = []
+        for record in wave:
+            key = (record.code, record.valid_until.isoformat() if record.valid_until else None)
+            unit = existing.get(key)
+            if unit is not None:
+                by_ref[record.ref] = unit
+                result.units_kept += 1
+                continue
+            unit = AdministrativeUnit(
+                code=record.code,
+                valid_until=record.valid_until,
+                parent=by_ref[record.parent_ref] if record.parent_ref else None,
+                search_key=fold(record.name),  # what save() sets; bulk_create does not call it
+                **{name: getattr(record, name) for name in _SOURCE_FIELDS},
+            )
+            new.append((record.ref, unit))
+        created = bulk_create_with_history(
+            [unit for _ref, unit in new], AdministrativeUnit, batch_size=batch_size
+        )
+        for (ref, _unsaved), unit in zip(new, created, strict=True):
+            by_ref[ref] = unit
+        result.units_created += len(created)
+    return result

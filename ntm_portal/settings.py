@@ -275,7 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=int(_reminder_time[1]), minute=int(_reminder_time[2])),
     },
     # Summary workbooks made in the background are deleted a day after they were asked for.
-    "criteria-purge-export-jobs": {"task": "criteria.tasks.purge_export_jobs", "schedule": crontab(minute=15)},
+    "criteria-purge-export-jobs": {
+        "task": "criteria.tasks.purge_export_jobs",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------

@@ -53,7 +53,9 @@ class Recognition(models.Model):
 class ProgrammeTargetManager(models.Manager):
     def get_by_natural_key(self, unit_code: str, unit_valid_until: str | None, level: str, year: int):
         return self.get(
-            unit=AdministrativeUnit.objects.get_by_natural_key(unit_code, unit_valid_until), level=level, year=year
+            unit=AdministrativeUnit.objects.get_by_natural_key(unit_code, unit_valid_until),
+            level=level,
+            year=year,
         )
 
 

@@ -14,7 +14,7 @@ never the user. Three queries whatever the number of communes
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,7 +23,7 @@ from communes.models import AdministrativeUnit, UnitLevel
 from core.formatting import decimal_text
 from criteria.bands import Band, band_index, bands
 from criteria.models import CriteriaSet, ReportingPeriod
-from criteria.selectors.overview import approved_assessments
+from criteria.selectors.overview import approved_assessments, covered_communes
 
 # A stand-in primary key, replaced in the reversed URL of the unit page.
 _PK_SLOT = 2147483647
@@ -161,34 +161,18 @@ def commune_map(
 ) -> CommuneMap:
     """The xã of ``visible`` on the map of ``period`` under ``criteria_set``.
 
-    The xã are those in force at ``period.end``, plus any other xã of ``visible`` with an
-    approved assessment of the period under the set, so that every counted assessment is
-    on the map. As :func:`criteria.selectors.overview.approved_coverage` does, this leaves
-    out the xã of a province merged into another province of ``visible`` after the period
-    (Bắc Kạn, merged into Thái Nguyên on 01/07/2025, in a 2020 period). A xã's
+    The xã are those the period covers, as the coverage counts them
+    (:func:`criteria.selectors.overview.covered_communes`). A xã's
     ``criteria_met`` comes from its APPROVED assessment of the period under the set
     (:func:`~criteria.selectors.overview.approved_assessments`), None without one.
 
     Three queries whatever the number of communes: the xã, their approved assessments,
     the number of criteria of the set.
     """
-    end = period.end
     assessed_qs = approved_assessments(visible=visible, period=period, criteria_set=criteria_set)
-    merged_later = visible.filter(
-        level=UnitLevel.PROVINCE,
-        successions_as_predecessor__successor__in=visible,
-        successions_as_predecessor__effective_date__gt=end,
-    )
-    in_force = (
-        (Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=end))
-        & ~Q(parent__in=merged_later)
-        & ~Q(parent__parent__in=merged_later)
-    )
     # 1: the xã, with their parent's name and level (a district's name is shown).
     rows = list(
-        visible.assessed()
-        .filter(in_force | Q(pk__in=assessed_qs.values("commune_id")))
+        covered_communes(visible=visible, period=period, criteria_set=criteria_set)
         .order_by("parent__code", "code", "pk")
         .values_list("pk", "name", "parent__name", "parent__level", "latitude", "longitude")
     )

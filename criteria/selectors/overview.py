@@ -452,27 +452,19 @@ class Coverage:
     total: int
 
 
-def approved_coverage(
+def covered_communes(
     *, visible: QuerySet[AdministrativeUnit], period: ReportingPeriod, criteria_set: CriteriaSet
-) -> Coverage:
-    """The xã of ``visible`` with an approved assessment of ``period`` under
-    ``criteria_set``, out of the xã the period covers. One query.
-
-    ``total`` counts the xã of ``visible`` in force at ``period.end`` (the day the
-    overview counts recognitions on, so that a period spanning 01/07/2025 counts the new
-    communes, not the old and the new together), plus any other xã with such an approved
-    assessment, so that ``approved <= total`` always. Left out: the xã of a province
-    merged into another province of ``visible`` after the period (Bắc Kạn, merged into
-    Thái Nguyên on 01/07/2025 by NQ 202/2025/QH15, NTM_FACTS §6): in a 2020 period its
-    communes belonged to another province's programme. Which communes the denominator
-    holds is the province's choice, not a rule of a legal text.
-    """
+) -> QuerySet[AdministrativeUnit]:
+    """The xã of ``visible`` that ``period`` covers under ``criteria_set``: those in force
+    at ``period.end`` (the day the overview counts recognitions on, so that a period
+    spanning 01/07/2025 counts the new communes, not the old and the new together), plus
+    any other xã with an approved assessment of the period under the set. Left out: the
+    xã of a province merged into another province of ``visible`` after the period (Bắc
+    Kạn, merged into Thái Nguyên on 01/07/2025 by NQ 202/2025/QH15, NTM_FACTS §6): in a
+    2020 period its communes belonged to another province's programme. Which communes
+    the denominator holds is the province's choice, not a rule of a legal text. The
+    coverage and the commune map both count these."""
     end = period.end
-    # An uncorrelated "pk IN (…)": PostgreSQL hashes it once, where a correlated EXISTS in
-    # the OR and the FILTER is probed once per unit (5x slower for the whole country).
-    approved = Assessment.objects.filter(
-        period=period, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
-    ).values("commune_id")
     merged_later = visible.filter(
         level=UnitLevel.PROVINCE,
         successions_as_predecessor__successor__in=visible,
@@ -484,9 +476,24 @@ def approved_coverage(
         & ~Q(parent__in=merged_later)
         & ~Q(parent__parent__in=merged_later)
     )
-    counts = (
-        visible.assessed()
-        .filter(in_force | Q(pk__in=approved))
-        .aggregate(total=Count("pk"), approved=Count("pk", filter=Q(pk__in=approved)))
+    return visible.assessed().filter(in_force | Q(pk__in=_approved_ids(period, criteria_set)))
+
+
+def _approved_ids(period: ReportingPeriod, criteria_set: CriteriaSet) -> QuerySet:
+    # An uncorrelated "pk IN (…)": PostgreSQL hashes it once, where a correlated EXISTS in
+    # an OR or a FILTER is probed once per unit (5x slower for the whole country).
+    return Assessment.objects.filter(
+        period=period, criteria_set=criteria_set, status=AssessmentStatus.APPROVED
+    ).values("commune_id")
+
+
+def approved_coverage(
+    *, visible: QuerySet[AdministrativeUnit], period: ReportingPeriod, criteria_set: CriteriaSet
+) -> Coverage:
+    """The xã of ``visible`` with an approved assessment of ``period`` under
+    ``criteria_set``, out of the xã the period covers (:func:`covered_communes`, so that
+    ``approved <= total`` always). One query."""
+    counts = covered_communes(visible=visible, period=period, criteria_set=criteria_set).aggregate(
+        total=Count("pk"), approved=Count("pk", filter=Q(pk__in=_approved_ids(period, criteria_set)))
     )
     return Coverage(approved=counts["approved"], total=counts["total"])

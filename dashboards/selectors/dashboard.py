@@ -213,7 +213,7 @@ def leadership_dashboard(
     end = period.end
     year = end.year
     as_of = min(end, today)
-    overview = province_overview(visible=visible, period=period, criteria_set=criteria_set)
+    overview = province_overview(visible=visible, period=period, criteria_set=criteria_set, departments=False)
     coverage = approved_coverage(visible=visible, period=period, criteria_set=criteria_set)
     decided = approved_assessments(visible=visible, period=period, criteria_set=criteria_set).aggregate(
         last=Max("decided_at")

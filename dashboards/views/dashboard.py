@@ -23,6 +23,10 @@ from dashboards.views.selection import read_selection
 from directives.selectors.assignments import BUCKET_ORDER, assignment_scope
 from directives.status import BUCKET_COLOURS
 
+# The most communes the dashboard draws on its map: more than any province has (Thanh Hóa,
+# the largest, had fewer than 600 xã before 2025).
+MAP_COMMUNES = 1500
+
 
 @login_required
 @require_GET
@@ -56,7 +60,12 @@ def dashboard_view(request):
             "links": _links(period, criteria_set, request.user, scope_unit),
             "buckets": [(bucket, BUCKET_COLOURS[bucket]) for bucket in BUCKET_ORDER],
             "charts": dashboard_charts(result),
-            "commune_map": commune_map(visible=chosen.visible, period=period, criteria_set=criteria_set),
+            # A map of every commune of the country is no use on a dashboard (and half its
+            # time): above MAP_COMMUNES it says to pick a province, or open the large map.
+            "commune_map": commune_map(visible=chosen.visible, period=period, criteria_set=criteria_set)
+            if result.coverage.total <= MAP_COMMUNES
+            else None,
+            "map_too_large": result.coverage.total > MAP_COMMUNES,
         }
     return render(request, "dashboards/dashboard.html", context)
 

@@ -19,8 +19,8 @@ from dashboards.forms import DashboardFilterForm
 class Selection:
     """``visible`` is the user's scope narrowed to ``scope_unit``'s subtree (None: the
     whole scope); ``period`` and ``criteria_set`` are None only when the portal has none;
-    ``areas`` are the provinces and districts of the scope in force at the period's end,
-    offered in the area list; ``notices`` name the query values that were not understood."""
+    ``areas`` are the provinces of the scope in force at the period's end and the
+    districts of the one being read, offered in the area list; ``notices`` name the query values that were not understood."""
 
     form: DashboardFilterForm
     notices: list[str]
@@ -61,12 +61,7 @@ def read_selection(request) -> Selection:
     criteria_set = data.get("set") or default_criteria_set(visible=visible, period=period)
     areas = []
     if period is not None:
-        areas = list(
-            unit_scope(request.user)
-            .filter(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
-            .valid_on(period.end)
-            .order_by("code", "name")
-        )
+        areas = _areas(request.user, scope_unit, on=period.end)
     return Selection(
         form=form,
         notices=query_notices(form),
@@ -76,3 +71,28 @@ def read_selection(request) -> Selection:
         criteria_set=criteria_set,
         areas=areas,
     )
+
+
+def _areas(user, scope_unit: AdministrativeUnit | None, *, on) -> list[AdministrativeUnit]:
+    """The provinces of the user's scope in force on ``on``, the one being read
+    (``scope_unit``'s, else the user's own) first and followed by its districts: the area list
+    stays short even for a national scope (63 provinces, not 700 districts). Two queries."""
+    scope = unit_scope(user).valid_on(on)
+    provinces = list(scope.filter(level=UnitLevel.PROVINCE).order_by("code", "name"))
+    current = scope_unit or (user.agency.scope if user.agency is not None else None)
+    while current is not None and current.level != UnitLevel.PROVINCE:
+        current = current.parent
+    if current is None and len(provinces) == 1:
+        current = provinces[0]
+    districts = []
+    if current is not None:
+        districts = list(scope.filter(level=UnitLevel.DISTRICT, parent=current).order_by("code", "name"))
+    if current not in provinces:  # a district officer's scope holds no province
+        return provinces + districts
+    provinces.sort(key=lambda province: province != current)  # the one being read first
+    areas = []
+    for province in provinces:
+        areas.append(province)
+        if province == current:
+            areas.extend(districts)
+    return areas

@@ -315,3 +315,23 @@ def test_query_count_does_not_grow_with_the_communes(client, leader, data, extra
 
 
 QUERIES = 46
+
+
+def test_a_scope_too_large_for_the_map_says_to_choose_a_province(client, leader, data, monkeypatch):
+    # A limit that Đại Từ's communes fit in and the province's do not.
+    monkeypatch.setattr("dashboards.views.dashboard.MAP_COMMUNES", len(xa_of("171")))
+    response = page(client, leader)
+    assert response.context["commune_map"] is None
+    assert 'data-testid="map-too-large"' in response.content.decode()
+    assert "hãy chọn một tỉnh" in response.content.decode()
+    response = page(client, leader, unit=unit("171").pk)
+    assert response.context["commune_map"] is not None
+
+
+def test_the_area_list_holds_the_provinces_and_the_districts_of_the_one_read(
+    client, leader, dai_tu_officer, data
+):
+    names = [area.name for area in page(client, leader).context["areas"]]
+    assert names[0] == "Tỉnh Thái Nguyên" and "Huyện Đại Từ" in names and "Tỉnh Bắc Kạn" in names
+    assert "Huyện Ba Bể" not in names  # a district of Bắc Kạn, the province not being read
+    assert [area.name for area in page(client, dai_tu_officer).context["areas"]] == ["Huyện Đại Từ"]
