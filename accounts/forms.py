@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, AgencyKind, ApiToken, TokenAccess
 from accounts.services import token_role
-from core.forms import BootstrapBoundField, CleanCharField, date_field
+from core.forms import BootstrapBoundField, CleanCharField, WholeNumberField, date_field
 from core.text import vi_sort_key
 
 # What a token is issued for when the coordinator does not change it.
@@ -124,19 +124,23 @@ class StaffingRowForm(forms.Form):
 
     agency = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    required = forms.IntegerField(
+    required = WholeNumberField(
         label=_("Staff required"),
         required=False,
         show_hidden_initial=True,
         error_messages={"invalid": _("Staff required: type a whole number.")},
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "max": 999}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "size": 5}
+        ),
     )
-    actual = forms.IntegerField(
+    actual = WholeNumberField(
         label=_("Staff in post"),
         required=False,
         show_hidden_initial=True,
         error_messages={"invalid": _("Staff in post: type a whole number.")},
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "max": 999}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "size": 5}
+        ),
     )
 
     def counts_changed(self) -> bool:

@@ -46,3 +46,14 @@ def require_unit(user: ScopedUser, unit: AdministrativeUnit, *, permission: str 
         raise PermissionDenied(READ_ONLY_MESSAGE)
     if not user.unit_scope(for_change=True).filter(pk=unit.pk).exists():
         raise OutOfScope
+
+
+def area_of(user: ScopedUser, unit: AdministrativeUnit | None) -> tuple[AdministrativeUnit | None, QuerySet]:
+    """The units a page shows for ``unit`` (an area picked in its filter): ``unit`` as
+    found in the user's scope (its parent loaded) and the user's units of its subtree; or
+    (None, all the user's units) when no unit is picked. Raises
+    :class:`~core.exceptions.OutOfScope` (404) for a unit outside the scope."""
+    if unit is None:
+        return None, user.unit_scope()
+    found = get_unit_or_404(user, unit.pk)
+    return found, user.unit_scope().within(found)

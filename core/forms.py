@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.formatting import DATE
+from core.numbers import NumberFormatError, parse_decimal
 from core.text import clean
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -62,3 +63,21 @@ def query_notices(form: forms.Form) -> list[str]:
         for name, errors in form.errors.items()
         if name in form.fields
     ]
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number as a Vietnamese officer types it: "1.000" is one thousand (Django's
+    own field reads it as 1), "1000" and " 12 " are read as they look; a fraction
+    ("2,5") or text is the field's ``invalid`` error. The bounds of ``min_value`` and
+    ``max_value`` apply after reading."""
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = parse_decimal(str(value))
+        except NumberFormatError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number != number.to_integral_value():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number)

@@ -337,3 +337,17 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_offices(client, 
         counts[size, user.username] = len(queries)
     assert counts[0, "coordinator"] == counts[6, "coordinator"]
     assert counts[0, "leader"] == counts[6, "leader"]
+
+
+def test_a_count_typed_with_a_thousands_dot_is_read_as_vietnamese(db):
+    from django import forms
+
+    from core.forms import WholeNumberField
+
+    field = WholeNumberField(required=False)
+    assert field.clean("1.000") == 1000
+    assert field.clean(" 12 ") == 12
+    assert field.clean("") is None
+    for text in ("2,5", "abc", "1.5"):
+        with pytest.raises(forms.ValidationError):
+            field.clean(text)

@@ -53,6 +53,19 @@ class OverviewFilterForm(forms.Form):
     set = _set_field(_("Criteria set"))
 
 
+class AreaFilterForm(OverviewFilterForm):
+    """``?period=<code>&set=<code>&unit=<id>``, each optional: the overview's period and
+    set, and the unit (province, former district or commune) whose subtree is counted.
+    Whether the unit lies in the user's scope is the view's check (404 otherwise)."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=AdministrativeUnit.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("There is no administrative unit with the id “%(value)s”.")},
+    )
+
+
 class RecheckFilterForm(forms.Form):
     """``?older=<set>&newer=<set>&period=<code>&from=<year>&until=<year>``; all optional."""
 

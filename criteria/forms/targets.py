@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
-from core.forms import BootstrapBoundField, CleanCharField
+from core.forms import BootstrapBoundField, CleanCharField, WholeNumberField
 from criteria.forms.overview import UnitChoiceField
 from criteria.models import ProgrammeTarget, RecognitionLevel
 from criteria.services.targets import TARGET_UNIT_LEVELS
@@ -17,14 +17,14 @@ _INPUT = {"class": "form-control form-control-sm"}
 
 
 def _count_field():
-    return forms.IntegerField(
+    return WholeNumberField(
         label=_("Target (units recognised)"),
         required=False,
         help_text=_("Leave empty while not known."),
         error_messages={
             "invalid": _("Target: type a whole number, or leave it empty while it is not known.")
         },
-        widget=forms.NumberInput(attrs={**_INPUT, "min": 0}),
+        widget=forms.TextInput(attrs={**_INPUT, "inputmode": "numeric"}),
     )
 
 

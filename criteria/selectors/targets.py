@@ -10,15 +10,21 @@ from communes.models import AdministrativeUnit
 from core.formatting import date_text, datetime_text
 from criteria.models import ProgrammeTarget, RecognitionLevel
 
+# The programme's phases are five years long (2016-2020, 2021-2025, 2026-2030).
+PHASE_YEARS = 5
+
 
 def targets_for(*, unit, year: int) -> dict[str, ProgrammeTarget]:
     """For each recognition level (a ``RecognitionLevel`` value), the target of ``unit``
     (an ``AdministrativeUnit``) that a figure of ``year`` is measured against: the one
     with the earliest ``year`` on or after ``year`` (a 2019 figure against the 2020
-    target). A level with no such row is absent; a row whose ``count`` is None is a
-    target not known yet, which the page shows as such. One query."""
+    target), within one five-year phase of the programme (2016-2020, 2021-2025, ...): a
+    2020 figure is never measured against a 2030 target. A level with no such row is
+    absent; a row whose ``count`` is None is a target not known yet, which the page
+    shows as such. One query."""
     found: dict[str, ProgrammeTarget] = {}
-    for target in ProgrammeTarget.objects.filter(unit=unit, year__gte=year).order_by("year"):
+    rows = ProgrammeTarget.objects.filter(unit=unit, year__gte=year, year__lte=year + PHASE_YEARS - 1)
+    for target in rows.order_by("year"):
         found.setdefault(target.level, target)
     return found
 

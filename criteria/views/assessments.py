@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
-from communes.scope import get_unit_or_404
+from communes.scope import area_of, get_unit_or_404
 from core.exceptions import OutOfScope
 from criteria import evaluation
 from criteria.filters import AssessmentFilter
@@ -71,11 +71,13 @@ ASSESSMENTS_PER_PAGE = 50
 @login_required
 @require_GET
 def assessment_list_view(request):
-    """Assessments in the user's scope, filtered by period, set and status, 50 a page
-    (``?page=``; a page past the last shows the last, as Django's ``get_page`` does)."""
-    filters = AssessmentFilter(
-        request.GET or None, queryset=assessment_list(visible=unit_scope(request.user))
-    )
+    """Assessments in the user's scope, filtered by period, set, status and whether they
+    meet the standard, and narrowed by ``?unit=<id>`` to a unit's subtree (404 outside
+    the scope, as on the dashboard whose tiles link here); 50 a page (``?page=``; a page
+    past the last shows the last, as Django's ``get_page`` does)."""
+    unit = request.GET.get("unit")
+    area, visible = area_of(request.user, get_unit_or_404(request.user, unit) if unit else None)
+    filters = AssessmentFilter(request.GET or None, queryset=assessment_list(visible=visible))
     # A filter that does not validate (an unknown period code) filters nothing.
     rows = filters.qs if filters.is_valid() else filters.queryset
     page = Paginator(rows, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -83,7 +85,13 @@ def assessment_list_view(request):
     return render(
         request,
         "criteria/assessments/list.html",
-        {"form": filters.form, "page": page, "count": page.paginator.count, "may_start": may_start},
+        {
+            "form": filters.form,
+            "page": page,
+            "count": page.paginator.count,
+            "may_start": may_start,
+            "area": area,
+        },
     )
 
 

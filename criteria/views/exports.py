@@ -31,8 +31,7 @@ from core.downloads import CSV, XLSX, attachment, file_attachment
 from core.exceptions import OutOfScope
 from criteria.exports.summary import summary_filename
 from criteria.exports.values import values_csv, values_filename, values_workbook
-from criteria.forms.exports import SummaryExportForm
-from criteria.forms.overview import OverviewFilterForm
+from criteria.forms.overview import AreaFilterForm, OverviewFilterForm
 from criteria.models import ExportJob, ExportState
 from criteria.selectors.exports import assessment_export, export_job_for
 from criteria.selectors.overview import default_criteria_set, default_period
@@ -116,7 +115,7 @@ def export_summary_start(request):
     """Start building the summary workbook of the posted period, set and (optional) unit,
     and go to the job's page. A unit outside the user's scope is 404; an unknown code goes
     back to the overview, which names the field."""
-    form = SummaryExportForm(request.POST)
+    form = AreaFilterForm(request.POST)
     selection, answer = _selection(request, form)
     if answer is not None:
         return answer

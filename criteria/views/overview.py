@@ -7,6 +7,8 @@ A bad query string never fails: the page says which field it did not understand 
 shows the default instead.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import coordinator_required
 from accounts.roles import is_coordinator
 from accounts.scope import unit_scope
+from communes.scope import area_of, get_unit_or_404
 from core.formatting import date_text
 from core.forms import add_service_errors, query_notices
-from criteria.forms.overview import OverviewFilterForm, RecheckFilterForm, RecognitionForm
+from criteria.forms.overview import AreaFilterForm, RecheckFilterForm, RecognitionForm
 from criteria.models import CriteriaSet, Recognition, RecognitionLevel, ReportingPeriod
 from criteria.selectors.overview import (
     approved_coverage,
@@ -43,10 +46,11 @@ RECOGNITIONS_PER_PAGE = 50
 def overview(request):
     """Headline figures, distribution, districts, criteria and departments of a period,
     with its coverage (xã with an approved assessment, of those the period covers). It
-    opens on the latest period with an approved assessment in the user's scope."""
-    visible = unit_scope(request.user)
-    form = OverviewFilterForm(request.GET)
+    opens on the latest period with an approved assessment in the user's scope; ``?unit=``
+    narrows it to a unit's subtree, as the dashboard does (404 outside the scope)."""
+    form = AreaFilterForm(request.GET)
     form.is_valid()
+    scope_unit, visible = area_of(request.user, form.cleaned_data.get("unit"))
     period = form.cleaned_data.get("period") or default_period(visible=visible)
     criteria_set = form.cleaned_data.get("set") or default_criteria_set(visible=visible, period=period)
     result = coverage = None
@@ -58,6 +62,7 @@ def overview(request):
         "notices": query_notices(form),
         "period": period,
         "criteria_set": criteria_set,
+        "scope_unit": scope_unit,
         "overview": result,
         "coverage": coverage,
         "periods": ReportingPeriod.objects.order_by("-start", "kind"),
@@ -137,10 +142,16 @@ def recognition_recheck_view(request):
 @login_required
 @require_GET
 def recognition_list(request):
-    """The recognitions of the units in scope, newest first; the form for coordinators."""
-    visible = unit_scope(request.user)
+    """The recognitions of the units in scope (``?unit=<id>``: of a unit's subtree, 404
+    outside the scope), newest first, at ``?level=``, decided up to ``?until=<yyyy-mm-dd>``
+    when given (the dashboard's cut-off); the form for coordinators."""
+    unit = request.GET.get("unit")
+    area, visible = area_of(request.user, get_unit_or_404(request.user, unit) if unit else None)
     level = request.GET.get("level", "")
     recognitions = recognitions_in_scope(visible=visible)
+    until = _iso_day(request.GET.get("until", ""))
+    if until is not None:
+        recognitions = recognitions.filter(decision_date__lte=until)
     if level in RecognitionLevel.values:
         recognitions = recognitions.filter(level=level)
     else:
@@ -155,8 +166,18 @@ def recognition_list(request):
         "levels": RecognitionLevel.choices,
         "form": form,
         "has_demo": any(recognition.is_demo for recognition in page),
+        "area": area,
+        "until": until,
     }
     return render(request, "criteria/overview/recognition_list.html", context)
+
+
+def _iso_day(text: str) -> datetime.date | None:
+    """``yyyy-mm-dd`` as a date; None for anything else (the filter is then not applied)."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @login_required

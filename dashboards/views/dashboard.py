@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
-from criteria.models import CriteriaSet, ReportingPeriod
+from communes.models import UnitLevel
+from core.formatting import date_text
 from criteria.selectors.map import commune_map
 from dashboards.charts import dashboard_charts
-from dashboards.selectors.dashboard import leadership_dashboard
+from dashboards.selectors.dashboard import Dashboard, leadership_dashboard
 from dashboards.views.selection import read_selection
 from directives.selectors.assignments import BUCKET_ORDER, assignment_scope
 from directives.status import BUCKET_COLOURS
@@ -57,7 +58,7 @@ def dashboard_view(request):
         )
         context |= {
             "dashboard": result,
-            "links": _links(period, criteria_set, request.user, scope_unit),
+            "links": _links(result, request.user),
             "buckets": [(bucket, BUCKET_COLOURS[bucket]) for bucket in BUCKET_ORDER],
             "charts": dashboard_charts(result),
             # A map of every commune of the country is no use on a dashboard (and half its
@@ -70,26 +71,37 @@ def dashboard_view(request):
     return render(request, "dashboards/dashboard.html", context)
 
 
-def _links(period: ReportingPeriod, criteria_set: CriteriaSet, user, scope_unit=None) -> dict[str, str]:
-    """The page behind each tile, filtered to the dashboard's period, set and year."""
+def _links(result: Dashboard, user) -> dict[str, str]:
+    """The page behind each tile, showing what the tile counts: the dashboard's period,
+    set and area, the day it counts up to. Cement and funds of a district or commune
+    go to that unit's own funding page."""
 
-    def url(name: str, **query) -> str:
-        return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+    def url(name: str, *args, **query) -> str:
+        path = reverse(name, args=args)
+        return f"{path}?{urlencode(query)}" if query else path
 
-    chosen = {"period": period.code, "set": criteria_set.code}
-    if scope_unit is not None:
-        chosen["unit"] = scope_unit.pk
-    listed = {"period": period.code, "criteria_set": criteria_set.code}
-    year = period.end.year
+    period, criteria_set, area = result.period, result.criteria_set, result.scope_unit
+    within = {"unit": area.pk} if area is not None else {}
+    chosen = {"period": period.code, "set": criteria_set.code, **within}
+    listed = {"period": period.code, "criteria_set": criteria_set.code, **within}
+    decided = {"until": period.end.isoformat(), **within}
+    year = result.year
+    if area is not None and area.level in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
+        cement = funds = url("funding-unit", area.pk, year=year)
+    else:
+        cement = url("funding-cement", year=year)
+        funds = url("funding-funds", year=year, as_of=date_text(result.cutoffs.funds))
     return {
         "overview": url("criteria-overview", **chosen),
         "assessments": url("assessment-list", **listed),
         "approved": url("assessment-list", **listed, status="approved"),
-        "recognitions": url("recognition-list"),
-        "standard": url("recognition-list", level="standard"),
-        "model": url("recognition-list", level="model"),
-        "cement": url("funding-cement", year=year),
-        "funds": url("funding-funds", year=year),
+        "meeting": url("assessment-list", **listed, status="approved", meets_standard="true"),
+        "recognitions": url("recognition-list", **decided),
+        "standard": url("recognition-list", level="standard", **decided),
+        "levels": url("recognition-list", **decided),
+        "model": url("recognition-list", level="model", **decided),
+        "cement": cement,
+        "funds": funds,
         "directives": url(
             "directive-board" if has_role(user, Role.COORDINATOR, Role.LEADER) else "directive-list"
         ),

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit, UnitLevel
-from communes.scope import get_unit_or_404
+from communes.scope import area_of
 from core.forms import query_notices
+from criteria.forms.overview import AreaFilterForm
 from criteria.models import CriteriaSet, ReportingPeriod
 from criteria.selectors.overview import default_criteria_set, default_period
-from dashboards.forms import DashboardFilterForm
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Selection:
     ``areas`` are the provinces of the scope in force at the period's end and the
     districts of the one being read, offered in the area list; ``notices`` name the query values that were not understood."""
 
-    form: DashboardFilterForm
+    form: AreaFilterForm
     notices: list[str]
     visible: QuerySet[AdministrativeUnit]
     scope_unit: AdministrativeUnit | None
@@ -49,14 +49,10 @@ def read_selection(request) -> Selection:
     with an approved assessment in scope, the set most of its approved assessments use,
     the user's whole scope. Raises :class:`core.exceptions.OutOfScope` (404) for a unit
     outside the user's scope; an unknown value is a notice, not an error."""
-    visible = unit_scope(request.user)
-    form = DashboardFilterForm(request.GET)
+    form = AreaFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
-    scope_unit = data.get("unit")
-    if scope_unit is not None:
-        scope_unit = get_unit_or_404(request.user, scope_unit.pk)
-        visible = visible.within(scope_unit)
+    scope_unit, visible = area_of(request.user, data.get("unit"))
     period = data.get("period") or default_period(visible=visible)
     criteria_set = data.get("set") or default_criteria_set(visible=visible, period=period)
     areas = []

@@ -335,3 +335,33 @@ def test_the_area_list_holds_the_provinces_and_the_districts_of_the_one_read(
     assert names[0] == "Tỉnh Thái Nguyên" and "Huyện Đại Từ" in names and "Tỉnh Bắc Kạn" in names
     assert "Huyện Ba Bể" not in names  # a district of Bắc Kạn, the province not being read
     assert [area.name for area in page(client, dai_tu_officer).context["areas"]] == ["Huyện Đại Từ"]
+
+
+def test_the_lists_behind_the_tiles_show_what_the_tile_counts(client, leader, data):
+    """Narrowed to Phú Bình (D meeting the standard, E not): every link keeps the area,
+    and the list it opens holds the tile's figure."""
+    phu_binh = unit("173")
+    links = page(client, leader, unit=phu_binh.pk).context["links"]
+    meeting = client.get(links["meeting"])
+    assert [row.commune for row in meeting.context["page"]] == [data["d"]]
+    assert "Huyện Phú Bình" in text_of(meeting, "list-area")
+    approved = client.get(links["approved"])
+    assert approved.context["count"] == 2
+    levels = client.get(links["levels"])
+    assert [(r.unit, r.level) for r in levels.context["page"]] == [(data["d"], "advanced")]
+    overview = client.get(links["overview"])
+    assert overview.context["overview"].totals.assessed == 2
+    assert links["cement"] == links["funds"] == f"/funding/units/{phu_binh.pk}/?year=2020"
+    # The province's funds are counted to the period's end, as the tile counts them.
+    province = page(client, leader).context["links"]
+    assert province["funds"] == "/funding/funds/?year=2020&as_of=30%2F06%2F2020"
+    recognitions = client.get(province["standard"])
+    assert {r.unit for r in recognitions.context["page"]} == {data["a"], xa_of("171")[1]}
+
+
+def test_a_target_of_another_phase_is_not_the_measure(client, leader, data):
+    ProgrammeTarget.objects.filter(year=2020).delete()
+    ProgrammeTarget.objects.create(unit=unit("19", current=True), level="standard", year=2030, count=150)
+    response = page(client, leader)
+    assert response.context["dashboard"].standard_target is None
+    assert "Chưa có mục tiêu" in text_of(response, "target-note")
