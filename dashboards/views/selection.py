@@ -5,10 +5,12 @@ optional. Both pages read it the same way, so a link from one to the other keeps
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.scope import unit_scope
 from communes.models import AdministrativeUnit, UnitLevel
 from communes.scope import area_of
+from core.formatting import date_text
 from core.forms import query_notices
 from criteria.forms.overview import AreaFilterForm
 from criteria.models import CriteriaSet, ReportingPeriod
@@ -58,9 +60,20 @@ def read_selection(request) -> Selection:
     areas = []
     if period is not None:
         areas = _areas(request.user, scope_unit, on=period.end)
+    notices = query_notices(form)
+    if scope_unit is not None and period is not None and not _in_force(scope_unit, period):
+        notices.append(
+            _("%(unit)s was not in force during %(period)s (%(start)s – %(end)s): its figures are empty.")
+            % {
+                "unit": scope_unit.name,
+                "period": period.name,
+                "start": date_text(scope_unit.valid_from) or "…",
+                "end": date_text(scope_unit.valid_until) or "…",
+            }
+        )
     return Selection(
         form=form,
-        notices=query_notices(form),
+        notices=notices,
         visible=visible,
         scope_unit=scope_unit,
         period=period,
@@ -92,3 +105,11 @@ def _areas(user, scope_unit: AdministrativeUnit | None, *, on) -> list[Administr
         if province == current:
             areas.extend(districts)
     return areas
+
+
+def _in_force(unit: AdministrativeUnit, period: ReportingPeriod) -> bool:
+    """Whether ``unit`` was in force on some day of ``period`` (Huyện Đại Từ, closed on
+    30/06/2025, is not in a 2025-H2 period)."""
+    return (unit.valid_from is None or unit.valid_from <= period.end) and (
+        unit.valid_until is None or unit.valid_until >= period.start
+    )
