@@ -370,7 +370,9 @@ def test_a_target_of_another_phase_is_not_the_measure(client, leader, data):
 def test_a_district_read_after_the_reform_is_said_to_be_gone(client, leader, data):
     make_period("2025-h2", D(2025, 7, 1), D(2025, 12, 31))
     client.force_login(leader)
-    response = client.get(reverse("dashboard"), {"period": "2025-h2", "set": "test-3", "unit": unit("171").pk})
+    response = client.get(
+        reverse("dashboard"), {"period": "2025-h2", "set": "test-3", "unit": unit("171").pk}
+    )
     assert response.status_code == 200
     assert "Huyện Đại Từ không có hiệu lực trong 2025-h2 (hiệu lực từ … đến 30/06/2025)" in " ".join(
         response.context["notices"]
