@@ -5,7 +5,6 @@ user's scope (404 outside), calls one service or selector, and answers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from criteria.selectors.assessments import (
     assessment_history,
     assessment_in_scope,
     assessment_list,
+    assessment_page,
     assessment_sheet,
 )
 from criteria.services.assessments import (
@@ -80,7 +80,7 @@ def assessment_list_view(request):
     filters = AssessmentFilter(request.GET or None, queryset=assessment_list(visible=visible))
     # A filter that does not validate (an unknown period code) filters nothing.
     rows = filters.qs if filters.is_valid() else filters.queryset
-    page = Paginator(rows, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = assessment_page(rows, number=request.GET.get("page"), per_page=ASSESSMENTS_PER_PAGE)
     may_start = starts_assessments(request.user)
     return render(
         request,
