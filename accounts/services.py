@@ -20,6 +20,7 @@ from accounts.selectors import STAFFING_BASELINE_REASON, STAFFING_REASON, agency
 from accounts.staffing import staffing_errors
 from communes.models import AdministrativeUnit, UnitLevel
 from communes.scope import require_unit
+from core.history import fields_save
 
 # Shown in the README and printed by `make run`. Demo only: never created in production.
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 (published demo password, refused in production)
@@ -370,12 +371,13 @@ def agency_staffing_update(
         raise ValidationError(errors)
     if (agency.ntm_staff_required, agency.ntm_staff_actual) == (required, actual):
         return False
-    if not Agency.history.filter(id=agency.pk).exists():
-        Agency.history.bulk_history_create([agency], default_change_reason=STAFFING_BASELINE_REASON)
-    agency.ntm_staff_required, agency.ntm_staff_actual = required, actual
-    agency._history_user = user
-    agency._change_reason = STAFFING_REASON
-    agency.save(update_fields=["ntm_staff_required", "ntm_staff_actual"])
+    fields_save(
+        agency,
+        user=user,
+        values={"ntm_staff_required": required, "ntm_staff_actual": actual},
+        reason=STAFFING_REASON,
+        baseline_reason=STAFFING_BASELINE_REASON,
+    )
     return True
 
 

@@ -73,6 +73,24 @@ def _decimal(value, places: int) -> Decimal | None:
     return None if value is None else round(Decimal(str(value)), places)
 
 
+def _commune(row, *, ref: str, parent_ref: str, valid_from, valid_until, area_km2=None) -> UnitRecord:
+    """The commune-level unit of a row of the package's tables (``ward*`` columns)."""
+    return UnitRecord(
+        ref=ref,
+        parent_ref=parent_ref,
+        code=row["wardCode"],
+        name=row["ward"],
+        short_name=row["wardShort"],
+        kind=COMMUNE_KINDS[row["wardType"]],
+        level="commune",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        latitude=_decimal(row["wardLat"], 6),
+        longitude=_decimal(row["wardLon"], 6),
+        area_km2=area_km2,
+    )
+
+
 def _data_file(name: str):
     return resources.files("vietnamadminunits") / "data" / name
 
@@ -124,18 +142,12 @@ def read_province(province_code: str) -> ProvinceData:
 
     for row in current:
         data.units.append(
-            UnitRecord(
+            _commune(
+                row,
                 ref=f"{province_key}:{row['wardKey']}",
                 parent_ref=province_key,
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                kind=COMMUNE_KINDS[row["wardType"]],
-                level="commune",
                 valid_from=REFORM_DATE,
                 valid_until=None,
-                latitude=_decimal(row["wardLat"], 6),
-                longitude=_decimal(row["wardLon"], 6),
                 area_km2=_decimal(row["wardAreaKm2"], 2),
             )
         )
@@ -229,18 +241,12 @@ def _add_legacy_rows(
         if row["wardCode"] is None:
             continue
         data.units.append(
-            UnitRecord(
+            _commune(
+                row,
                 ref=f"{district_ref}_{row['wardKey']}",
                 parent_ref=district_ref,
-                code=row["wardCode"],
-                name=row["ward"],
-                short_name=row["wardShort"],
-                kind=COMMUNE_KINDS[row["wardType"]],
-                level="commune",
                 valid_from=None,
                 valid_until=LAST_DAY_BEFORE_REFORM,
-                latitude=_decimal(row["wardLat"], 6),
-                longitude=_decimal(row["wardLon"], 6),
             )
         )
 

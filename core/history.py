@@ -1,4 +1,5 @@
-"""Writing a batch of changes so that django-simple-history records each one."""
+"""Writing changes so that django-simple-history records each one: a batch, or one row's
+fields with its old values kept."""
 
 from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -18,3 +19,20 @@ def changes_save(
         row._history_user = user
         row.delete()
     return len(created) + len(changed) + len(deleted)
+
+
+def fields_save(row: Model, *, user, values: dict, baseline_reason: str, reason: str | None = None) -> None:
+    """Set ``values`` (field name -> new value) on ``row`` and save those fields, with a
+    history entry naming ``user`` (and ``reason``, if given). A row with no history yet (loaded raw,
+    as ``loaddata`` does) first gets one of its current values with ``baseline_reason``,
+    so that the history always holds the old value beside the new. Call it inside the
+    service's transaction."""
+    history = type(row).history
+    if not history.filter(id=row.pk).exists():
+        history.bulk_history_create([row], default_change_reason=baseline_reason)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row._history_user = user
+    if reason is not None:
+        row._change_reason = reason
+    row.save(update_fields=list(values))

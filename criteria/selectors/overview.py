@@ -50,6 +50,14 @@ def average_criteria(total_met: int, communes: int) -> Decimal | None:
     return (Decimal(total_met) / Decimal(communes)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent to one place, half up (103 of 141 -> 73.0);
+    None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Figures:
     """The headline figures of a set of communes (the province, or one district).
@@ -95,11 +103,7 @@ class CriterionRow:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.assessed:
-            return None
-        return (Decimal(100 * self.met) / Decimal(self.assessed)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return percent(self.met, self.assessed)
 
 
 @dataclass(frozen=True)

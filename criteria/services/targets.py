@@ -14,6 +14,7 @@ from accounts.roles import Role, require_role
 from communes.models import AdministrativeUnit, UnitLevel
 from communes.scope import require_unit
 from core.formatting import decimal_text
+from core.history import fields_save
 from core.text import clean
 from criteria.models import ProgrammeTarget, RecognitionLevel
 from criteria.selectors.targets import TARGET_BASELINE_REASON, target_version
@@ -141,9 +142,10 @@ def programme_target_update(
         raise ValidationError(errors)
     if (target.count, target.source) == (count, source):
         return False
-    if not ProgrammeTarget.history.filter(id=target.pk).exists():
-        ProgrammeTarget.history.bulk_history_create([target], default_change_reason=TARGET_BASELINE_REASON)
-    target.count, target.source = count, source
-    target._history_user = user
-    target.save(update_fields=["count", "source"])
+    fields_save(
+        target,
+        user=user,
+        values={"count": count, "source": source},
+        baseline_reason=TARGET_BASELINE_REASON,
+    )
     return True

@@ -19,13 +19,13 @@ whatever the number of communes, periods, agencies or tasks
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Agency
-from accounts.selectors import coordination_offices
+from accounts.selectors import coordination_offices, staffing_history
 from accounts.staffing import StaffingTotals, staffing_totals
 from communes.models import AdministrativeUnit
 from criteria.models import (
@@ -43,6 +43,7 @@ from criteria.selectors.overview import (
     approved_assessments,
     approved_coverage,
     average_criteria,
+    percent,
     province_overview,
 )
 from criteria.selectors.recognitions import recognised_by_level
@@ -57,15 +58,6 @@ from funding.selectors.funds import FundsOverview, funds_overview
 
 # How many overdue tasks the dashboard lists; the board behind the tile lists them all.
 OVERDUE_SHOWN = 10
-ONE_PLACE = Decimal("0.1")
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in percent to one place, half up (103 of 141 -> 73.0);
-    None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -149,6 +141,15 @@ class Dashboard:
         return self.targets.get(RecognitionLevel.STANDARD)
 
     @property
+    def standard_target_reached(self) -> bool | None:
+        """Whether the communes recognised at the standard reach the standard target;
+        None when there is no target or its number is not known."""
+        target = self.standard_target
+        if target is None or target.count is None:
+            return None
+        return self.overview.totals.recognised >= target.count
+
+    @property
     def staff(self) -> StaffingTotals:
         """The staff counts of the coordination offices, summed over those that reported."""
         return staffing_totals(
@@ -228,9 +229,10 @@ def leadership_dashboard(
         for bucket in Bucket.values:
             totals.add(bucket, getattr(row.counts, bucket))
     staffing = tuple(coordination_offices(visible=visible))
-    staffing_changed = Agency.history.filter(id__in=[agency.pk for agency in staffing]).aggregate(
-        last=Max("history_date")
-    )["last"]
+    changes = [
+        change.changed_at for change in staffing_history(agencies=staffing).values() if change.changed_at
+    ]
+    staffing_changed = max(changes, default=None)
     return Dashboard(
         period=period,
         criteria_set=criteria_set,
