@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Agency
-from accounts.selectors import coordination_offices, staffing_history
+from accounts.selectors import coordination_offices
 from accounts.staffing import StaffingTotals, staffing_totals
 from communes.models import AdministrativeUnit
 from criteria.models import (
@@ -229,10 +229,9 @@ def leadership_dashboard(
         for bucket in Bucket.values:
             totals.add(bucket, getattr(row.counts, bucket))
     staffing = tuple(coordination_offices(visible=visible))
-    changes = [
-        change.changed_at for change in staffing_history(agencies=staffing).values() if change.changed_at
-    ]
-    staffing_changed = max(changes, default=None)
+    staffing_changed = Agency.history.filter(id__in=[agency.pk for agency in staffing]).aggregate(
+        last=Max("history_date")
+    )["last"]
     return Dashboard(
         period=period,
         criteria_set=criteria_set,
